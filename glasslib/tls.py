@@ -1,0 +1,250 @@
+"""The TLS glass: random-field Ising model with random 1/r^3 couplings (paper Sec. II-III, App. B).
+
+Units: energies in units of ``J = U0 / r_nn^3`` when ``J = 1``; the phonon coupling ``a`` is 1 in
+these dimensionless units (the physical ``a ~ 1e8 K^-3 s^-1`` is :data:`PHYSICAL_A`). Rates are
+returned as **positive** relaxation rates; the paper's Eq. (12) writes them with a minus sign.
+
+The tunnelling strength ``chi = P0 U0 = 1e-3`` quoted in Sec. II has no place in the mean-field
+equations as written (Eqs. 4, 6, 12), so it is not a parameter here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+
+from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from . import _sweeps
+from .geometry import BLOCK_ROWS, R_NN_CONVENTIONS, box_side, sample_sites
+from .mean_field import MeanFieldResult, solve_fixed_point
+
+__all__ = [
+    "PHYSICAL_A",
+    "SCE_PREFACTORS",
+    "TLSGlass",
+    "sample_tls_glass",
+    "sample_couplings",
+    "solve_tls_mean_field",
+    "tls_energies",
+    "tls_relaxation_rates",
+    "tls_rate_matrix",
+    "tls_rate_spectrum",
+]
+
+#: the paper's a_i ~ 1e8 K^-3 s^-1 (Eq. 10), for converting dimensionless rates to 1/s
+PHYSICAL_A = 1e8
+
+#: prefactor of the coupling sum in Eq. (4): the paper prints 1/4, the authors' code uses 1
+SCE_PREFACTORS = {"paper": 0.25, "authors_code": 1.0}
+
+
+@dataclass
+class TLSGlass:
+    """One realization of the TLS glass (sampled by :func:`sample_tls_glass`).
+
+    ``couplings[i, j] = u_ij / r_ij^3`` (symmetric, zero diagonal) is the ``J_ij`` of Eq. (1).
+    """
+
+    positions: np.ndarray
+    L: float
+    asymmetry: np.ndarray  # Delta_i, Gaussian with std W (Eq. 7)
+    tunneling: np.ndarray  # Delta_0i, log-uniform (p ~ 1/Delta_0) (Eq. 7)
+    couplings: np.ndarray  # u_ij / r_ij^3 (Eq. 2)
+    W: float
+    J: float
+
+    @property
+    def N(self) -> int:
+        return self.asymmetry.shape[0]
+
+
+def sample_couplings(rng, positions, L: float, U0: float, *, dtype=np.float32) -> np.ndarray:
+    """Couplings ``u_ij / r_ij^3`` with ``u_ij = u_ji ~ Normal(0, U0^2)`` (Eq. 2), zero diagonal.
+
+    Only the upper triangle's Gaussians are drawn, one block of rows at a time (row block
+    ``[s, e)`` draws a float32 standard normal for every column ``s..N-1``), then the triangle is
+    mirrored in place: the extra memory is one block, and the random stream depends only on the
+    seed and N. Distances are minimum-image, computed in float64.
+    """
+    rng = check_rng("rng", rng)
+    positions = np.ascontiguousarray(check_array("positions", positions, ndim=2))
+    L = check_real("L", L, positive=True)
+    U0 = check_real("U0", U0, nonnegative=True)
+    N = positions.shape[0]
+    K = np.empty((N, N), dtype=dtype)
+    for start in range(0, N, BLOCK_ROWS):
+        stop = min(start + BLOCK_ROWS, N)
+        u = rng.standard_normal((stop - start, N - start), dtype=np.float32)
+        _sweeps.fill_upper_couplings(K, positions, L, start, stop, u, U0, 3.0)
+    _sweeps.mirror_upper_to_lower(K)
+    return K
+
+
+def sample_tls_glass(
+    rng,
+    N: int,
+    W: float,
+    J: float = 1.0,
+    *,
+    d: int = 3,
+    r_nn: float = 1.0,
+    r_nn_convention: str = "lattice",
+    tunneling_range: tuple[float, float] = (1e-7, 1e-1),
+    dtype=np.float32,
+) -> TLSGlass:
+    """Sample one TLS-glass realization (Eqs. 2, 7).
+
+    Sites uniform in a periodic cube of side ``box_side(N, d, r_nn, r_nn_convention)``;
+    ``Delta_i ~ Normal(0, W^2)``; ``Delta_0i`` log-uniform on ``tunneling_range``;
+    ``u_ij ~ Normal(0, U0^2)`` with ``U0 = J r_nn^3``. Draw order: sites, Delta, Delta_0, u.
+    ``dtype`` is the storage type of the N x N coupling matrix (float32: 400 MB at N = 10^4).
+    """
+    rng = check_rng("rng", rng)
+    N = check_int("N", N, minimum=2)
+    W = check_real("W", W, nonnegative=True)
+    J = check_real("J", J, nonnegative=True)
+    d = check_int("d", d, minimum=1)
+    r_nn = check_real("r_nn", r_nn, positive=True)
+    check_choice("r_nn_convention", r_nn_convention, R_NN_CONVENTIONS)
+    lo, hi = (check_real("tunneling_range[0]", tunneling_range[0], positive=True),
+              check_real("tunneling_range[1]", tunneling_range[1], positive=True))
+    if not lo < hi:
+        raise ValueError(f"tunneling_range must be increasing, got {tunneling_range}")
+    if np.dtype(dtype) not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+    L = box_side(N, d, r_nn, r_nn_convention)
+    positions = sample_sites(rng, N, d, L)
+    asymmetry = W * rng.standard_normal(N)
+    tunneling = np.exp(rng.uniform(np.log(lo), np.log(hi), size=N))
+    couplings = sample_couplings(rng, positions, L, J * r_nn**3, dtype=dtype)
+    return TLSGlass(positions, L, asymmetry, tunneling, couplings, W, J)
+
+
+def solve_tls_mean_field(
+    glass: TLSGlass,
+    T: float,
+    *,
+    prefactor: float | str = "paper",
+    field: str = "asymmetry",
+    rng=0,
+    tol: float = 1e-8,
+    max_sweeps: int = 5000,
+    anneal_from: float | None | str = None,
+    damping: float = 0.0,
+    on_fail: str = "warn",
+) -> MeanFieldResult:
+    """Eq. (4): ``Delta'_i = Delta_i + c sum_j u_ij/r_ij^3 tanh(y_j / 2T)``, self-consistently.
+
+    ``prefactor`` is ``c``: ``"paper"`` (1/4, as printed), ``"authors_code"`` (1) or a number.
+    ``field`` picks ``y_j``: ``"asymmetry"`` (``Delta'_j``, as printed) or ``"energy"``
+    (``E_j`` of Eq. 6, as in the authors' code). By default the solve is a quench from
+    ``Delta' = Delta`` at ``T``; ``anneal_from`` (a temperature, or ``"auto"`` for the energy scale
+    ``sqrt(W^2 + J^2)``) solves down a temperature ladder instead (slower, see the book).
+    Returns a :class:`~glasslib.mean_field.MeanFieldResult` whose ``x`` is ``Delta'``.
+    """
+    if not isinstance(glass, TLSGlass):
+        raise TypeError(f"glass must be a TLSGlass, got {type(glass).__name__}")
+    T = check_real("T", T, positive=True)
+    if isinstance(prefactor, str):
+        c = SCE_PREFACTORS[check_choice("prefactor", prefactor, SCE_PREFACTORS)]
+    else:
+        c = check_real("prefactor", prefactor)
+    check_choice("field", field, ("asymmetry", "energy"))
+    g = glass.tunneling if field == "energy" else None
+    if isinstance(anneal_from, str):
+        check_choice("anneal_from", anneal_from, ("auto",))
+        anneal_from = float(np.hypot(glass.W, glass.J))
+    return solve_fixed_point(
+        glass.couplings, glass.asymmetry, c, T, g=g, rng=rng, tol=tol, max_sweeps=max_sweeps,
+        anneal_from=anneal_from, damping=damping, on_fail=on_fail,
+    )
+
+
+def tls_energies(asymmetry_mf, tunneling) -> np.ndarray:
+    """Eq. (6): ``E_i = sgn(Delta'_i) sqrt(Delta'_i^2 + Delta_0i^2)`` (sgn(0) taken as +1)."""
+    asymmetry_mf = check_array("asymmetry_mf", asymmetry_mf)
+    tunneling = check_array("tunneling", tunneling)
+    return np.where(asymmetry_mf >= 0, 1.0, -1.0) * np.hypot(asymmetry_mf, tunneling)
+
+
+def _x_coth_half(E, T):
+    """``|E| coth(|E|/2T)``, stable for all E (-> 2T at E = 0, -> |E| for |E| >> T)."""
+    y = np.abs(E) / (2.0 * T)
+    small = y < 1e-4
+    ys = np.where(small, 1.0, y)
+    return np.where(small, 2.0 * T * (1.0 + y * y / 3.0), 2.0 * T * ys / np.tanh(ys))
+
+
+def tls_relaxation_rates(energies, tunneling, T: float, a: float = 1.0) -> np.ndarray:
+    """Eq. (12): ``lambda_i = a Delta_0i^2 E_i coth(E_i / 2T)`` as a **positive** rate.
+
+    (The paper writes ``lambda_i = -(omega_- + omega_+)``; its sign convention makes rates
+    negative.) ``E coth(E/2T)`` is even in E; it is evaluated stably for any ``|E|/T``.
+    """
+    energies = check_array("energies", energies)
+    tunneling = check_array("tunneling", tunneling)
+    T = check_real("T", T, positive=True)
+    a = check_real("a", a, positive=True)
+    return a * tunneling**2 * _x_coth_half(energies, T)
+
+
+def _inv_sinh(z):
+    """``1/sinh(z)`` without overflow: ``2 e^{-|z|} / (1 - e^{-2|z|})`` with its sign."""
+    az = np.abs(z)
+    return np.sign(z) * 2.0 * np.exp(-az) / -np.expm1(-2.0 * az)
+
+
+def tls_rate_matrix(
+    couplings,
+    asymmetry_mf,
+    tunneling,
+    T: float,
+    *,
+    a: float = 1.0,
+    prefactor: float | str = "paper",
+    convention: str = "linearized",
+) -> np.ndarray:
+    """Eq. (B1): the full linearized rate matrix ``A_ij = -lambda_i delta_ij + f_ij``.
+
+    ``convention="linearized"`` (default) takes ``f_ij`` from the first-order expansion of Eq. (11)
+    around equilibrium, consistent with the SCE prefactor ``c`` used for Delta' (Eq. 4):
+    ``f_ij = c a Delta_0i^2 Delta'_i (u_ij / r_ij^3) / (T sinh(E_i / T))``.
+    ``convention="paper"`` uses App. B's printed
+    ``f_ij = 2 a Delta_0i^2 Delta'_i N_i (N_i + 1) sigma0_i u_ij / (T r_ij^3)``
+    with ``sigma0 = -tanh(E/2T)``; since ``2 N (N+1) tanh(E/2T) = 1/sinh(E/T)`` this equals the
+    linearized form with ``c = 1`` and opposite sign (the printed formula matches the authors'
+    prefactor 1, not the printed 1/4). Returns a dense float64, non-symmetric matrix; its
+    eigenvalues are minus the relaxation rates (:func:`tls_rate_spectrum`).
+    """
+    K = check_array("couplings", couplings, ndim=2)
+    asymmetry_mf = check_array("asymmetry_mf", asymmetry_mf, ndim=1)
+    tunneling = check_array("tunneling", tunneling, ndim=1)
+    N = asymmetry_mf.shape[0]
+    if K.shape != (N, N) or tunneling.shape != (N,):
+        raise ValueError(f"couplings must be ({N}, {N}) and tunneling ({N},)")
+    T = check_real("T", T, positive=True)
+    check_choice("convention", convention, ("linearized", "paper"))
+    if convention == "paper":
+        c = -1.0
+    elif isinstance(prefactor, str):
+        c = SCE_PREFACTORS[check_choice("prefactor", prefactor, SCE_PREFACTORS)]
+    else:
+        c = check_real("prefactor", prefactor)
+    E = tls_energies(asymmetry_mf, tunneling)
+    rates = tls_relaxation_rates(E, tunneling, T, a)
+    row_scale = c * a * tunneling**2 * asymmetry_mf * _inv_sinh(E / T) / T
+    A = K.astype(np.float64) * row_scale[:, None]
+    A[np.diag_indices(N)] = -rates
+    return A
+
+
+def tls_rate_spectrum(A) -> np.ndarray:
+    """Relaxation rates of Eq. (B1): ``-Re(eig(A))``, sorted ascending (general eigensolver).
+
+    A is not symmetric (row i carries Delta_0i^2), so a general (nonsymmetric) LAPACK driver is
+    used. Imaginary parts are dropped (they are zero up to rounding for these matrices).
+    """
+    A = check_array("A", A, ndim=2)
+    return np.sort(-scipy.linalg.eigvals(A, check_finite=False).real)
