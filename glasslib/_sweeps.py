@@ -18,6 +18,9 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+#: below this size threads cost more than they save (and contend with other worker processes)
+PARALLEL_MIN_N = 4096
+
 
 @nb.njit(cache=True, fastmath=False, inline="always")
 def _phi(x, g):
@@ -57,16 +60,6 @@ def sequential_sweep(K, b, c, g, mu, T, x, m, order, damping):
     return biggest
 
 
-@nb.njit(cache=True, parallel=True)
-def fixed_point_map(K, b, c, m):
-    """F(x) = b + c K m for all sites at once (the Jacobi map), float64 accumulation."""
-    n = b.shape[0]
-    out = np.empty(n)
-    for i in nb.prange(n):
-        out[i] = b[i] + c * _row_dot(K, i, m)
-    return out
-
-
 @nb.njit(cache=True)
 def tanh_field(x, g, mu, T):
     """m_j = tanh((phi_j(x_j) - mu) / 2T) for all sites."""
@@ -77,8 +70,7 @@ def tanh_field(x, g, mu, T):
     return out
 
 
-@nb.njit(cache=True, parallel=True)
-def fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
+def _fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
     """K[i, j] = U0 * u[i - start, j - start] / r_ij^power for start <= i < stop, j > i.
 
     ``power`` is 3 (TLS glass, Eq. 2) or 1 (electron glass, Coulomb; pass u = 1).
@@ -104,8 +96,7 @@ def fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
                 K[i, j] = U0 * u[ii, j - start] / np.sqrt(r2)
 
 
-@nb.njit(cache=True, parallel=True)
-def mirror_upper_to_lower(K):
+def _mirror_upper_to_lower(K):
     """Copy the strict upper triangle onto the lower one and zero the diagonal (tiled transpose)."""
     n = K.shape[0]
     tile = 64
@@ -155,11 +146,45 @@ def residual_driven_pass(K, b, c, g, mu, T, x, m, h, order, threshold, damping):
     return updates, biggest
 
 
-@nb.njit(cache=True, parallel=True)
-def matvec64(K, m):
+_fill_serial = nb.njit(cache=True)(_fill_upper_couplings)
+_fill_parallel = nb.njit(cache=True, parallel=True)(_fill_upper_couplings)
+_mirror_serial = nb.njit(cache=True)(_mirror_upper_to_lower)
+_mirror_parallel = nb.njit(cache=True, parallel=True)(_mirror_upper_to_lower)
+
+
+def fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
+    """See :func:`_fill_upper_couplings`; threaded for N >= PARALLEL_MIN_N (same result)."""
+    big = positions.shape[0] >= PARALLEL_MIN_N
+    (_fill_parallel if big else _fill_serial)(K, positions, L, start, stop, u, U0, power)
+
+
+def mirror_upper_to_lower(K):
+    """See :func:`_mirror_upper_to_lower`; threaded for N >= PARALLEL_MIN_N (same result)."""
+    (_mirror_parallel if K.shape[0] >= PARALLEL_MIN_N else _mirror_serial)(K)
+
+
+def _matvec64(K, m):
     """K @ m with float64 accumulation in each row (sequential per row: thread-count independent)."""
     n = m.shape[0]
     out = np.empty(n)
     for i in nb.prange(n):
         out[i] = _row_dot(K, i, m)
     return out
+
+
+_matvec64_serial = nb.njit(cache=True)(_matvec64)
+_matvec64_parallel = nb.njit(cache=True, parallel=True)(_matvec64)
+
+def matvec64(K, m):
+    """``K @ m`` summed in float64 row by row; threaded (numba) for N >= PARALLEL_MIN_N.
+
+    Each row is one sequential sum, so the result is the same whatever the thread count.
+    """
+    if m.shape[0] >= PARALLEL_MIN_N:
+        return _matvec64_parallel(K, m)
+    return _matvec64_serial(K, m)
+
+
+def fixed_point_map(K, b, c, m):
+    """F(x) = b + c K m for all sites at once (the Jacobi map), float64 accumulation."""
+    return b + c * matvec64(K, m)

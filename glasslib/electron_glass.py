@@ -34,6 +34,7 @@ __all__ = [
     "coulomb_matrix",
     "solve_eg_mean_field",
     "occupations",
+    "occupation_variance",
     "miller_abrahams_rates",
     "eg_rate_matrix",
     "eg_symmetrized_rate_matrix",
@@ -144,6 +145,13 @@ def occupations(energies, T: float) -> np.ndarray:
     T = check_real("T", T, positive=True)
     # expit keeps full relative precision for n -> 0 (1 - tanh would cancel)
     return expit(-energies / T)
+
+
+def occupation_variance(energies, T: float) -> np.ndarray:
+    """``n_i (1 - n_i) = 1 / (4 cosh^2(E_i / 2T))`` without cancellation or overflow (the D of Eq. 23)."""
+    energies = check_array("energies", energies)
+    T = check_real("T", T, positive=True)
+    return expit(energies / T) * expit(-energies / T)
 
 
 def _log_cosh(y):

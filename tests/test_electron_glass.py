@@ -1,0 +1,128 @@
+"""Physics tests of the electron-glass kernels: half filling, particle-hole symmetry, the Coulomb gap,
+detailed balance of Eqs. (21, 23), exact two-site spectra and the noise rule."""
+
+import numpy as np
+import pytest
+import scipy.linalg
+from numpy.testing import assert_allclose, assert_array_equal
+
+import glasslib as gl
+
+
+def solved(seed=2, N=400, W=1.0, T=0.1, J=1.0):
+    glass = gl.sample_electron_glass(seed, N, W)
+    return glass, gl.solve_eg_mean_field(glass, T, J, rng=seed)
+
+
+@pytest.mark.parametrize("T", [0.05, 0.1, 0.5])
+def test_sce_eq20_and_exact_half_filling(T):
+    glass, res = solved(T=T)
+    assert res.converged
+    E = res.x
+    rhs = glass.site_energies - 0.5 * glass.inverse_distances @ np.tanh((E - res.mu) / (2 * T))
+    assert np.max(np.abs(E - rhs)) < 2 * res.tol
+    n = gl.occupations(E - res.mu, T)
+    # "half filling" means sum n = N/2 in every realization, to rounding
+    assert abs(n.sum() - glass.N / 2) < 1e-9 * glass.N
+
+
+def test_particle_hole_symmetry_is_exact():
+    """eps -> -eps maps the solution to E - mu -> -(E - mu) (same sites, same update order)."""
+    glass, res = solved(T=0.05)
+    mirror = gl.ElectronGlass(glass.positions, glass.L, -glass.site_energies,
+                              glass.inverse_distances, glass.W, glass.r_nn)
+    res2 = gl.solve_eg_mean_field(mirror, 0.05, rng=2)
+    assert_allclose(res2.x - res2.mu, -(res.x - res.mu), atol=1e-12)
+
+
+def test_dos_is_symmetric_about_zero_in_distribution():
+    """Pooled over realizations, E - mu is symmetric: mean and third moment vanish within error."""
+    energies = np.concatenate([(lambda r: r.x - r.mu)(solved(seed=s, N=300, T=0.1)[1])
+                               for s in range(8)])
+    sem = energies.std() / np.sqrt(energies.size)
+    assert abs(energies.mean()) < 4 * sem
+    skew = np.mean(energies**3) / energies.std() ** 3
+    assert abs(skew) < 4 * np.sqrt(6 / energies.size)
+    # and the counts above and below zero agree within binomial error
+    assert abs(np.mean(energies > 0) - 0.5) < 4 * 0.5 / np.sqrt(energies.size)
+
+
+def test_coulomb_gap_at_low_temperature():
+    glass, res = solved(seed=4, N=1000, T=0.05)
+    E = res.x - res.mu
+    # bare: uniform on [-1/2, 1/2], so P(|eps| < 0.05) = 0.1; the Coulomb gap empties this window
+    # far below that, while the interacting DOS is much wider than W = 1
+    assert np.mean(np.abs(E) < 0.05) < 0.03
+    assert np.ptp(E) > 2.0
+
+
+def test_no_interaction_is_the_bare_spectrum():
+    glass, res = solved(J=0.0)
+    assert_array_equal(res.x, glass.site_energies)
+
+
+def test_miller_abrahams_detailed_balance_closed_form():
+    glass, res = solved(N=200)
+    E = res.x - res.mu
+    r = glass.distances()
+    gamma = gl.miller_abrahams_rates(E, r, 0.1, 0.1)
+    assert_allclose(gamma, gamma.T, rtol=1e-13)
+    # A = gamma D^-1 off the diagonal, with D = n (1 - n)
+    A = gl.eg_rate_matrix(E, r, 0.1, 0.1)
+    off = ~np.eye(glass.N, dtype=bool)
+    D = gl.occupation_variance(E, 0.1)
+    assert_allclose(D, 0.25 / np.cosh(E / 0.2) ** 2, rtol=1e-13)
+    assert_allclose(A[off], (gamma / D[None, :])[off], rtol=1e-12)
+    assert_allclose(A.sum(axis=0), 0.0, atol=1e-13 * np.abs(A).max())
+
+
+def test_two_site_spectrum_is_exact():
+    """Two sites: lambda = gamma_12 (1/D_1 + 1/D_2), and the zero mode."""
+    E = np.array([0.03, -0.07])
+    T, xi, r = 0.1, 0.1, 0.37
+    dist = np.array([[0.0, r], [r, 0.0]])
+    gamma = gl.miller_abrahams_rates(E, dist, T, xi)[0, 1]
+    D = gl.occupations(E, T) * (1 - gl.occupations(E, T))
+    expected = gamma * (1 / D[0] + 1 / D[1])
+    S = gl.eg_symmetrized_rate_matrix(E, dist, T, xi)
+    assert_allclose(gl.relaxation_spectrum(S), [0.0, expected], rtol=1e-13, atol=1e-16)
+    A = gl.eg_rate_matrix(E, dist, T, xi)
+    assert_allclose(gl.relaxation_spectrum(A, method="general"), [0.0, expected], rtol=1e-13, atol=1e-16)
+    # Fig. 16's matrix: an isolated pair relaxes at 2 exp(-r/xi)
+    rates = -np.linalg.eigvalsh(gl.distance_rate_matrix(dist, xi))
+    assert_allclose(np.sort(rates), [0.0, 2 * np.exp(-r / xi)], rtol=1e-13, atol=1e-16)
+
+
+def test_symmetric_and_general_solvers_agree_on_a_real_realization():
+    glass, res = solved(seed=9, N=300)
+    E, r = res.x - res.mu, glass.distances()
+    S = gl.eg_symmetrized_rate_matrix(E, r, 0.1, 0.1)
+    A = gl.eg_rate_matrix(E, r, 0.1, 0.1)
+    sym = gl.relaxation_spectrum(S)
+    gen = gl.relaxation_spectrum(A, method="general")
+    floor = glass.N * np.finfo(float).eps * sym.max()
+    # both are backward stable: absolute errors ~ eps * ||A||, so compare above the floor with an
+    # absolute tolerance of a few floors (the general solver is the less accurate of the two)
+    keep = sym > floor
+    assert_allclose(gen[keep], sym[keep], rtol=1e-7, atol=10 * floor)
+    # one zero mode (particle conservation) below the floor, all others positive
+    assert np.sum(np.abs(sym) < floor) >= 1 and np.all(sym > -floor)
+
+
+def test_drop_unresolved_rule():
+    rates = np.array([-1e-17, 2e-18, 3e-13, 1e-3, 1.0])
+    kept = gl.drop_unresolved(rates)
+    # N eps max = 5 * 2.2e-16 = 1.1e-15: the zero mode and 2e-18 go, 3e-13 stays
+    assert_array_equal(kept, [3e-13, 1e-3, 1.0])
+    assert_array_equal(gl.drop_unresolved(rates, conservation_modes=0, rtol=1e-10), [1e-3, 1.0])
+
+
+def test_symmetrized_matrix_is_similar_to_the_rate_matrix():
+    glass, res = solved(N=60)
+    E, r = res.x - res.mu, glass.distances()
+    Dh = np.sqrt(gl.occupation_variance(E, 0.1))
+    A = gl.eg_rate_matrix(E, r, 0.1, 0.1)
+    S = gl.eg_symmetrized_rate_matrix(E, r, 0.1, 0.1)
+    # -A = L D^-1 and S = D^-1/2 L D^-1/2  =>  S = -D^-1/2 A D^1/2
+    assert_allclose(S, -(A * Dh[None, :]) / Dh[:, None], rtol=1e-10, atol=1e-14 * np.abs(S).max())
+    assert_allclose(scipy.linalg.eigvalsh(S)[1:], np.sort(-np.linalg.eigvals(A).real)[1:], rtol=1e-6)
