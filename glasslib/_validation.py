@@ -16,6 +16,7 @@ __all__ = [
     "check_choice",
     "check_rng",
     "check_array",
+    "blas_threads",
 ]
 
 
@@ -92,3 +93,18 @@ def check_array(name: str, value, *, ndim: int | None = None, shape=None, finite
     if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
     return arr
+
+
+def blas_threads(value):
+    """A context that pins BLAS/LAPACK to ``value`` threads (None: leave the pool as it is).
+
+    Dense LAPACK results change in the last bits with the thread count; pinning makes a seed give
+    the same numbers on every machine and worker layout.
+    """
+    import contextlib
+
+    from threadpoolctl import threadpool_limits
+
+    if value is None:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=check_int("blas_threads", value, minimum=1), user_api="blas")

@@ -24,6 +24,7 @@ import scipy.linalg
 from scipy.special import expit
 
 from . import _sweeps
+from ._validation import blas_threads as _blas_threads
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from .geometry import BLOCK_ROWS, R_NN_CONVENTIONS, box_side, minimum_image_distances, sample_sites
 from .mean_field import MeanFieldResult, solve_fixed_point
@@ -245,19 +246,23 @@ def distance_rate_matrix(distances, xi: float) -> np.ndarray:
     return A
 
 
-def relaxation_spectrum(matrix, *, method: str = "symmetric") -> np.ndarray:
+def relaxation_spectrum(
+    matrix, *, method: str = "symmetric", blas_threads: int | None = 1
+) -> np.ndarray:
     """Relaxation rates (positive, ascending) from a rate matrix.
 
     ``method="symmetric"``: ``matrix`` is symmetric positive semi-definite (``S`` from
     :func:`eg_symmetrized_rate_matrix`); ``scipy.linalg.eigvalsh``. ``method="general"``:
     ``matrix`` is a rate matrix ``A`` with eigenvalues ``-lambda``; ``-Re(eigvals(A))``.
     Both include the conservation (zero) mode and rounding noise: see :func:`drop_unresolved`.
+    ``blas_threads`` pins LAPACK's threads (default 1) so results are bit-reproducible.
     """
     matrix = check_array("matrix", matrix, ndim=2)
     check_choice("method", method, ("symmetric", "general"))
-    if method == "symmetric":
-        return scipy.linalg.eigvalsh(matrix, check_finite=False)
-    return np.sort(-scipy.linalg.eigvals(matrix, check_finite=False).real)
+    with _blas_threads(blas_threads):
+        if method == "symmetric":
+            return scipy.linalg.eigvalsh(matrix, check_finite=False)
+        return np.sort(-scipy.linalg.eigvals(matrix, check_finite=False).real)
 
 
 def drop_unresolved(rates, *, conservation_modes: int = 1, rtol: float | None = None) -> np.ndarray:

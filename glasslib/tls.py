@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
+from ._validation import blas_threads as _blas_threads
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
 from . import _sweeps
 from .geometry import BLOCK_ROWS, R_NN_CONVENTIONS, box_side, sample_sites
@@ -240,11 +241,13 @@ def tls_rate_matrix(
     return A
 
 
-def tls_rate_spectrum(A) -> np.ndarray:
+def tls_rate_spectrum(A, *, blas_threads: int | None = 1) -> np.ndarray:
     """Relaxation rates of Eq. (B1): ``-Re(eig(A))``, sorted ascending (general eigensolver).
 
     A is not symmetric (row i carries Delta_0i^2), so a general (nonsymmetric) LAPACK driver is
     used. Imaginary parts are dropped (they are zero up to rounding for these matrices).
+    ``blas_threads`` pins LAPACK's threads (default 1) so results are bit-reproducible.
     """
     A = check_array("A", A, ndim=2)
-    return np.sort(-scipy.linalg.eigvals(A, check_finite=False).real)
+    with _blas_threads(blas_threads):
+        return np.sort(-scipy.linalg.eigvals(A, check_finite=False).real)

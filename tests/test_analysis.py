@@ -1,0 +1,122 @@
+"""Analysis: the lambda_min rule, the 1/lambda fit, Eqs. (15)-(17) and Eq. (A2)."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy import integrate
+
+import glasslib as gl
+
+EDGES = np.linspace(-12, 4, 129)  # 8 bins per decade
+
+
+def density(rates, edges=EDGES):
+    counts, _ = gl.log_histogram(rates, edges)
+    return counts / (counts.sum() * np.diff(edges))
+
+
+def log_uniform(rng, lo, hi, n):
+    return 10 ** rng.uniform(np.log10(lo), np.log10(hi), n)
+
+
+def test_plateau_edges_recover_a_sharp_1_over_lambda_law():
+    rng = np.random.default_rng(0)
+    rates = log_uniform(rng, 1e-8, 1e1, 400_000)
+    edges = gl.plateau_edges(EDGES, density(rates))
+    # the crossing is interpolated between bin centres: within a bin (1/8 decade) of the truth
+    assert abs(np.log10(edges.lambda_min) + 8) < 1 / 8
+    assert abs(np.log10(edges.lambda_max) - 1) < 1 / 8
+    assert edges.level == pytest.approx(1 / 9, rel=0.02)
+
+
+def test_plateau_edge_moves_with_a_soft_tail():
+    """A plateau with a Gaussian-in-log lower shoulder: lambda_min sits where the density halves."""
+    rng = np.random.default_rng(1)
+    core = log_uniform(rng, 1e-6, 1e0, 300_000)
+    # a depleted low end: multiply the lowest rates by a smooth random factor < 1
+    tail = 10 ** (-6 - np.abs(rng.normal(0, 1.0, 50_000)))
+    rates = np.concatenate([core, tail])
+    d = density(rates)
+    edges = gl.plateau_edges(EDGES, d)
+    assert edges.lambda_min < 1e-6  # the shoulder extends the half-height point below the core
+    centres = 0.5 * (EDGES[1:] + EDGES[:-1])
+    below = centres < np.log10(edges.lambda_min)
+    assert np.all(d[below] < edges.threshold * 1.05)
+
+
+def test_plateau_edges_reject_empty_density():
+    with pytest.raises(ValueError, match="density"):
+        gl.plateau_edges(EDGES, np.zeros(EDGES.size - 1))
+
+
+@pytest.mark.parametrize("alpha", [1.0, 1.5, 0.6])
+def test_inverse_lambda_fit_recovers_the_exponent(alpha):
+    rng = np.random.default_rng(2)
+    lo, hi = 1e-4, 1e1
+    u = rng.uniform(size=50_000)
+    if alpha == 1.0:
+        x = lo * (hi / lo) ** u
+    else:  # inverse CDF of x^-alpha on [lo, hi]
+        s = 1 - alpha
+        x = (lo**s + u * (hi**s - lo**s)) ** (1 / s)
+    fit = gl.fit_inverse_lambda(x, lo, hi)
+    assert fit.n == x.size
+    assert abs(fit.alpha - alpha) < 4 * fit.alpha_err
+    assert 1e-3 < fit.alpha_err < 1e-2
+
+
+def test_exact_relaxation_matches_quadrature_and_eq17_in_its_window():
+    lmin, lmax = 1e-6, 1e2
+    for t in [1e-1, 1.0, 1e3, 1e5]:
+        quad, _ = integrate.quad(lambda u: np.exp(-np.exp(u) * t), np.log(lmin), np.log(lmax), limit=200)
+        assert gl.exact_log_relaxation(t, lmin, lmax) == pytest.approx(quad, rel=1e-8)
+    # Eq. (17) is the small-argument expansion: the error is O(lmin t) + E1(lmax t)
+    t = np.logspace(-1, 3, 9)
+    err = gl.log_relaxation(t, lmin) - gl.exact_log_relaxation(t, lmin, lmax)
+    assert np.all(np.abs(err) < 2 * lmin * t + 1e-3)
+
+
+def test_relaxation_curve_of_sampled_rates_approaches_the_continuum():
+    rng = np.random.default_rng(3)
+    lmin, lmax, n = 1e-6, 1e2, 200_000
+    rates = log_uniform(rng, lmin, lmax, n)
+    t = np.logspace(-2, 6, 17)
+    sampled = gl.relaxation_curve(rates, t, chunk=50_000)
+    # Eq. (16) with the normalized p(lambda) = 1 / (lambda log(lmax/lmin)) and c_i = 1
+    expected = n * gl.exact_log_relaxation(t, lmin, lmax) / np.log(lmax / lmin)
+    # relative fluctuation of a sum of n bounded terms ~ 1/sqrt(n * fraction alive) < 1%
+    assert_allclose(sampled, expected, rtol=0.02, atol=50)
+    # chunking does not change the sum
+    assert_allclose(gl.relaxation_curve(rates, t, chunk=7777), sampled, rtol=1e-12)
+    # monotone decay, from n at t = 0
+    assert gl.relaxation_curve(rates, np.array([0.0]))[0] == pytest.approx(n)
+    assert np.all(np.diff(sampled) < 0)
+
+
+def test_eq_a2_is_normalized_and_collapses_under_its_rescaling():
+    x = np.linspace(0, 60, 60001)
+    xi = 0.1
+    pdfs = {}
+    for N in [10, 100, 1000]:
+        p = gl.finite_size_log_rate_pdf(x, N, xi)
+        assert np.trapezoid(p, x) == pytest.approx(1, abs=1e-6)  # trapezoid error O(dx^2)
+        # change of variables y = x sqrt(k): p_y(y) = p_x(y / sqrt k) / sqrt k must not depend on N
+        s = np.sqrt(gl.finite_size_factor(N))
+        pdfs[N] = np.interp(x / s, x, p) / s
+    assert_allclose(pdfs[10], pdfs[1000], atol=1e-10)
+    assert_allclose(gl.rescale_log_rates(np.array([2.0]), 100), [2.0 * np.sqrt(11 / 9)])
+
+
+def test_eq_a2_follows_from_eq_a1_for_sampled_sites():
+    """x = r_nn / xi of sampled nearest neighbours (2D, lattice convention) has the law of Eq. A2."""
+    N, xi = 400, 0.1
+    x = np.concatenate([
+        gl.nearest_neighbour_distances(gl.sample_sites(np.random.default_rng(s), N, 2, gl.box_side(N, 2)),
+                                       gl.box_side(N, 2)) / xi
+        for s in range(10)
+    ])
+    grid = np.linspace(0, x.max() * 1.5, 20001)
+    cdf = np.concatenate([[0], integrate.cumulative_trapezoid(gl.finite_size_log_rate_pdf(grid, N, xi), grid)])
+    from scipy import stats
+
+    assert stats.kstest(x, lambda v: np.interp(v, grid, cdf)).pvalue > 1e-3
