@@ -17,6 +17,8 @@ __all__ = [
     "check_rng",
     "check_array",
     "blas_threads",
+    "check_float_dtype",
+    "check_square",
 ]
 
 
@@ -92,6 +94,25 @@ def check_array(name: str, value, *, ndim: int | None = None, shape=None, finite
         raise ValueError(f"{name} must have shape {tuple(shape)}, got {arr.shape}")
     if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return arr
+
+
+def check_float_dtype(name: str, value):
+    """Return ``np.dtype(value)`` if it is float32 or float64."""
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        raise TypeError(f"{name} must be float32 or float64, got {value!r}") from None
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"{name} must be float32 or float64, got {dtype}")
+    return dtype
+
+
+def check_square(name: str, value):
+    """Return a finite real 2-D square array."""
+    arr = check_array(name, value, ndim=2)
+    if arr.shape[0] != arr.shape[1]:
+        raise ValueError(f"{name} must be a square matrix, got shape {arr.shape}")
     return arr
 
 

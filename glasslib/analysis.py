@@ -185,6 +185,8 @@ def log_relaxation(t, lambda_min: float, c: float = 1.0) -> np.ndarray:
     The small-argument form of :func:`exact_log_relaxation` (``E1(x) = -gamma_E - log x + O(x)``).
     """
     t = check_array("t", t)
+    if np.any(t <= 0):
+        raise ValueError("t must be > 0")
     lambda_min = check_real("lambda_min", lambda_min, positive=True)
     c = check_real("c", c)
     return -c * (EULER_GAMMA + np.log(lambda_min * t))

@@ -25,8 +25,23 @@ from scipy.special import expit
 
 from . import _sweeps
 from ._validation import blas_threads as _blas_threads
-from ._validation import check_array, check_choice, check_int, check_real, check_rng
-from .geometry import BLOCK_ROWS, R_NN_CONVENTIONS, box_side, minimum_image_distances, sample_sites
+from ._validation import (
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_real,
+    check_rng,
+    check_square,
+)
+from .geometry import (
+    BLOCK_ROWS,
+    R_NN_CONVENTIONS,
+    box_side,
+    minimum_image_distances,
+    sample_sites,
+    wrap_positions,
+)
 from .mean_field import MeanFieldResult, solve_fixed_point
 
 __all__ = [
@@ -71,9 +86,10 @@ class ElectronGlass:
 
 def coulomb_matrix(positions, L: float, r_nn: float = 1.0, *, dtype=np.float64) -> np.ndarray:
     """``r_nn / r_ij`` for all pairs (minimum image, zero diagonal), built in row blocks."""
-    positions = np.ascontiguousarray(check_array("positions", positions, ndim=2))
     L = check_real("L", L, positive=True)
+    positions = wrap_positions(positions, L)
     r_nn = check_real("r_nn", r_nn, positive=True)
+    dtype = check_float_dtype("dtype", dtype)
     N = positions.shape[0]
     out = np.empty((N, N), dtype=dtype)
     ones = np.ones((min(BLOCK_ROWS, N), N), dtype=np.float32)
@@ -103,8 +119,7 @@ def sample_electron_glass(
     d = check_int("d", d, minimum=1)
     r_nn = check_real("r_nn", r_nn, positive=True)
     check_choice("r_nn_convention", r_nn_convention, R_NN_CONVENTIONS)
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+    dtype = check_float_dtype("dtype", dtype)
     L = box_side(N, d, r_nn, r_nn_convention)
     positions = sample_sites(rng, N, d, L)
     eps = rng.uniform(-W / 2, W / 2, size=N)
@@ -238,7 +253,7 @@ def distance_rate_matrix(distances, xi: float) -> np.ndarray:
     The rate matrix with all energy dependence removed (columns sum to zero); symmetric, so its
     rates are ``-eigvalsh``. Returned with the paper's sign (eigenvalues <= 0).
     """
-    distances = check_array("distances", distances, ndim=2)
+    distances = check_square("distances", distances)
     xi = check_real("xi", xi, positive=True)
     A = np.exp(-distances / xi)
     np.fill_diagonal(A, 0.0)
@@ -257,7 +272,7 @@ def relaxation_spectrum(
     Both include the conservation (zero) mode and rounding noise: see :func:`drop_unresolved`.
     ``blas_threads`` pins LAPACK's threads (default 1) so results are bit-reproducible.
     """
-    matrix = check_array("matrix", matrix, ndim=2)
+    matrix = check_square("matrix", matrix)
     check_choice("method", method, ("symmetric", "general"))
     with _blas_threads(blas_threads):
         if method == "symmetric":

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gamma
 
-from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import check_array, check_choice, check_float_dtype, check_int, check_real, check_rng
 
 __all__ = [
     "R_NN_CONVENTIONS",
@@ -23,6 +23,7 @@ __all__ = [
     "poisson_mean_nn_distance",
     "box_side",
     "sample_sites",
+    "wrap_positions",
     "minimum_image_distances",
     "distance_row_blocks",
     "nearest_neighbour_distances",
@@ -58,6 +59,15 @@ def box_side(N: int, d: int, r_nn: float = 1.0, convention: str = "lattice") -> 
     # poisson: choose the density n so that Gamma(1+1/d) (V_d n)^(-1/d) = r_nn
     density = (gamma(1 + 1 / d) / r_nn) ** d / unit_ball_volume(d)
     return float((N / density) ** (1 / d))
+
+
+def wrap_positions(positions, L: float) -> np.ndarray:
+    """Positions folded into the periodic box ``[0, L)^d`` (C-contiguous float64)."""
+    positions = check_array("positions", positions, ndim=2)
+    L = check_real("L", L, positive=True)
+    wrapped = np.mod(positions, L)
+    wrapped[wrapped >= L] = 0.0  # np.mod(-tiny, L) can round to L
+    return np.ascontiguousarray(wrapped, dtype=np.float64)
 
 
 def sample_sites(rng, N: int, d: int, L: float) -> np.ndarray:
@@ -98,6 +108,7 @@ def minimum_image_distances(positions, L: float, *, dtype=np.float64) -> np.ndar
     Computed in row blocks (bounded temporary memory); the result itself is ``N*N`` of ``dtype``.
     """
     positions = check_array("positions", positions, ndim=2)
+    dtype = check_float_dtype("dtype", dtype)
     N = positions.shape[0]
     out = np.empty((N, N), dtype=dtype)
     for start, stop, block in distance_row_blocks(positions, L, dtype=dtype):

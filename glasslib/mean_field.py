@@ -17,8 +17,9 @@ many solutions):
    with float64 sums) is below ``tol``; report the sweeps and the residual. Not converging within
    ``max_sweeps`` emits a :class:`ConvergenceWarning` (or raises, with ``on_fail="raise"``).
 
-The electron glass adds exact half filling: after each sweep the chemical potential ``mu`` is
-re-solved so that ``sum_i n_i = N/2`` holds exactly (to ``filling_tol``).
+The electron glass adds exact half filling: an outer loop moves the chemical potential ``mu``
+(safeguarded secant) and re-relaxes at each ``mu`` until ``sum_i n_i = N/2`` holds to
+``filling_tol`` (default ``1e-9 N``) and the residual is below ``tol``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import brentq
+from scipy.special import expit
 
 from . import _sweeps
 from ._validation import check_array, check_choice, check_int, check_real, check_rng
@@ -69,6 +71,7 @@ class MeanFieldResult:
     tol: float
     stages: list = field(default_factory=list)
     site_updates: int = 0
+    filling_error: float | None = None  # sum_i n_i - N/2 (electron glass only)
     seconds: float = 0.0
 
 
@@ -101,6 +104,8 @@ def half_filling_mu(x: np.ndarray, T: float) -> float:
     The root is bracketed by ``[min x - 40T, max x + 40T]`` (the sum is monotonic in ``mu``) and
     found by Brent's method to machine precision.
     """
+    x = check_array("x", x, ndim=1)
+    T = check_real("T", T, positive=True)
     lo = float(np.min(x)) - 40.0 * T
     hi = float(np.max(x)) + 40.0 * T
     return brentq(_fermi_sum_minus_half, lo, hi, args=(x, T), xtol=1e-14, rtol=8.9e-16, maxiter=500)
@@ -110,6 +115,116 @@ def _true_residual(K, b, c, g, mu, T, x):
     """``max_i |x_i - F_i(x)|`` recomputed from scratch (float64 row sums)."""
     m = _sweeps.tanh_field(x, g, mu, T)
     return float(np.max(np.abs(x - _sweeps.fixed_point_map(K, b, c, m))))
+
+
+def _relax_at_fixed_mu(K, b, c, g, mu, T, x, rng, goal, max_sweeps, damping):
+    """Asynchronous sweeps at fixed ``mu`` until the true residual is below ``goal``.
+
+    Returns (sweeps, site updates, final true residual); ``x`` is updated in place.
+    """
+    N = b.shape[0]
+    m = _sweeps.tanh_field(x, g, mu, T)
+    h = _sweeps.matvec64(K, m)
+    sweeps = updates = 0
+    while sweeps < max_sweeps:
+        made, _ = _sweeps.residual_driven_pass(
+            K, b, c, g, mu, T, x, m, h, rng.permutation(N), goal / 2, damping
+        )
+        sweeps += 1
+        updates += made
+        if made == 0:
+            # every site was within goal/2 of its running field: confirm with exact sums
+            # (and restart from them if rounding drift in the running sums hid a residual)
+            m = _sweeps.tanh_field(x, g, mu, T)
+            h = _sweeps.matvec64(K, m)
+            residual = float(np.max(np.abs(b + c * h - x)))
+            if residual < goal:
+                return sweeps, updates, residual
+    return sweeps, updates, _true_residual(K, b, c, g, mu, T, x)
+
+
+#: secant steps on mu before falling back to re-solving mu after every sweep
+SECANT_STEPS = 30
+
+
+def _filling_error(x, mu, T):
+    return -0.5 * float(np.sum(np.tanh((x - mu) / (2.0 * T))))
+
+
+def _relax_with_running_mu(K, b, c, g, T, x, rng, goal, max_sweeps, damping):
+    """Robust fallback: asynchronous sweeps with ``mu`` re-solved exactly after every sweep.
+
+    Every sweep then costs O(N^2) (a new mu moves every field), but the pair (x, mu) it stops at
+    is consistent by construction. Returns (mu, sweeps, site updates, residual).
+    """
+    N = b.shape[0]
+    mu = half_filling_mu(x, T)
+    m = _sweeps.tanh_field(x, g, mu, T)
+    h = _sweeps.matvec64(K, m)
+    sweeps = updates = 0
+    residual = np.inf
+    while sweeps < max_sweeps:
+        made, _ = _sweeps.residual_driven_pass(
+            K, b, c, g, mu, T, x, m, h, rng.permutation(N), goal / 2, damping
+        )
+        sweeps += 1
+        updates += made
+        mu = half_filling_mu(x, T)
+        m = _sweeps.tanh_field(x, g, mu, T)
+        h = _sweeps.matvec64(K, m)
+        if made == 0:
+            residual = float(np.max(np.abs(b + c * h - x)))
+            if residual < goal:
+                break
+    else:
+        residual = _true_residual(K, b, c, g, mu, T, x)
+    return mu, sweeps, updates, residual
+
+
+def _solve_half_filled(K, b, c, g, T, x, rng, goal, max_sweeps, damping, filling_tol):
+    """Exact half filling: relax at fixed ``mu`` and move ``mu`` by the secant method on the
+    filling error ``e(mu) = sum_i n_i - N/2`` (increasing in mu) until ``|e| <= filling_tol``.
+
+    Relaxing at fixed mu is cheap (sites that barely move cost nothing), whereas re-solving mu
+    after every sweep moves every field and makes every sweep a full O(N^2) pass. Early mu values
+    get only a rough relaxation (inexact secant). The Coulomb feedback makes e(mu) much flatter
+    than the bare Fermi sum; the first step uses that screened slope. At low T the solution can
+    jump between metastable branches as mu moves, so e(mu) need not be continuous: if the secant
+    has not converged after ``SECANT_STEPS`` steps, :func:`_relax_with_running_mu` finishes the job.
+    """
+    N = b.shape[0]
+    mu = half_filling_mu(x, T)
+    mean_row_sum = float(np.mean(_sweeps.matvec64(K, np.ones(N))))
+    sweeps = updates = 0
+    history = []
+    inner = max(goal, 1e-5)
+    for _ in range(SECANT_STEPS):
+        s, u, residual = _relax_at_fixed_mu(K, b, c, g, mu, T, x, rng, inner, max_sweeps, damping)
+        sweeps += s
+        updates += u
+        err = _filling_error(x, mu, T)
+        if abs(err) <= filling_tol:
+            if inner <= goal:
+                return mu, sweeps, updates, residual, err
+            inner = goal
+            continue
+        history.append((mu, err))
+        if len(history) >= 2 and history[-1][1] != history[-2][1]:
+            (m0, e0), (m1, e1) = history[-2], history[-1]
+            step = -e1 * (m1 - m0) / (e1 - e0)
+        else:
+            # uniform linear response: the bare slope N D = sum_i n_i (1 - n_i) / T is screened
+            # by the mean field of a uniform charge, J R (R the mean row sum of K, J = -2c):
+            # de/dmu = N D / (1 + D J R)
+            z = (x - mu) / T
+            bare = float(np.sum(expit(z) * expit(-z))) / T
+            screening = max(-2.0 * c, 0.0) * mean_row_sum / N
+            step = -err * (1.0 + bare * screening) / max(bare, 1e-300)
+        step = float(np.clip(step, -10.0 * T, 10.0 * T))
+        inner = max(goal, min(inner, 0.01 * abs(step)))
+        mu += step
+    mu, s, u, residual = _relax_with_running_mu(K, b, c, g, T, x, rng, goal, max_sweeps, damping)
+    return mu, sweeps + s, updates + u, residual, _filling_error(x, mu, T)
 
 
 def solve_fixed_point(
@@ -127,18 +242,20 @@ def solve_fixed_point(
     anneal_factor: float = 2.0,
     stage_tol: float = 1e-4,
     damping: float = 0.0,
+    filling_tol: float | None = None,
     x0: np.ndarray | None = None,
     on_fail: str = "warn",
 ) -> MeanFieldResult:
-    """Solve ``x_i = b_i + c sum_j K_ij tanh((phi_j(x_j) - mu)/2T)`` by annealed asynchronous sweeps.
+    """Solve ``x_i = b_i + c sum_j K_ij tanh((phi_j(x_j) - mu)/2T)`` by asynchronous sweeps.
 
     Low-level driver behind :func:`glasslib.tls.solve_tls_mean_field` (Eq. 4) and
     :func:`glasslib.electron_glass.solve_eg_mean_field` (Eq. 20); see the module docstring.
     A sweep visits every site once in a fresh random order and updates those whose residual
     exceeds ``tol / 2`` (:func:`glasslib._sweeps.residual_driven_pass`); sweeps repeat until one
     updates nothing, then the residual is recomputed from scratch and checked against ``tol``.
-    ``stage_tol`` is the looser tolerance of intermediate annealing stages; ``x0`` overrides the
-    start ``x = b``; ``damping`` in [0, 1) mixes the old value into each update.
+    With ``half_filling`` an outer loop adjusts ``mu`` until ``|sum n - N/2| <= filling_tol``
+    (default ``1e-9 N``). ``stage_tol`` is the looser tolerance of intermediate annealing stages;
+    ``x0`` overrides the start ``x = b``; ``damping`` in [0, 1) mixes the old value into updates.
     """
     T = check_real("T", T, positive=True)
     tol = check_real("tol", tol, positive=True)
@@ -151,12 +268,20 @@ def solve_fixed_point(
     rng = check_rng("rng", rng)
     b = np.ascontiguousarray(check_array("b", b, ndim=1), dtype=np.float64)
     N = b.shape[0]
+    if not isinstance(K, np.ndarray):
+        raise TypeError(f"couplings must be a numpy array, got {type(K).__name__}")
     if K.ndim != 2 or K.shape != (N, N):
         raise ValueError(f"couplings must have shape {(N, N)}, got {K.shape}")
     if K.dtype not in (np.float32, np.float64) or not K.flags.c_contiguous:
         raise TypeError("couplings must be a C-contiguous float32 or float64 array")
-    g = np.zeros(N) if g is None else np.ascontiguousarray(g, dtype=np.float64)
+    if not np.all(np.isfinite(_sweeps.matvec64(K, np.ones(N)))):
+        # one O(N^2) pass instead of a full isfinite scan: a NaN or inf anywhere shows up here
+        raise ValueError("couplings must be finite (no NaN or inf)")
+    g = np.zeros(N) if g is None else np.ascontiguousarray(check_array("g", g, shape=(N,)), dtype=np.float64)
     c = check_real("c", c)
+    if filling_tol is None:
+        filling_tol = 1e-9 * N
+    filling_tol = check_real("filling_tol", filling_tol, positive=True)
     if x0 is None:
         x = b.copy()
     else:
@@ -165,43 +290,27 @@ def solve_fixed_point(
     started = time.perf_counter()
     ladder = anneal_ladder(T, anneal_from, anneal_factor)
     stages = []
-    total = 0
-    updates = 0
+    total = updates = 0
     mu = 0.0
     residual = np.inf
-    converged = False
+    filling_error = None
     for k, T_stage in enumerate(ladder):
-        final = k == len(ladder) - 1
-        goal = tol if final else stage_tol
+        goal = tol if k == len(ladder) - 1 else stage_tol
         if half_filling:
-            mu = half_filling_mu(x, T_stage)
-        m = _sweeps.tanh_field(x, g, mu, T_stage)
-        h = _sweeps.matvec64(K, m)
-        sweeps = 0
-        residual = np.inf
-        while sweeps < max_sweeps:
-            made, _ = _sweeps.residual_driven_pass(
-                K, b, c, g, mu, T_stage, x, m, h, rng.permutation(N), goal / 2, damping
+            mu, sweeps, made, residual, filling_error = _solve_half_filled(
+                K, b, c, g, T_stage, x, rng, goal, max_sweeps, damping,
+                filling_tol if goal == tol else goal * N,
             )
-            sweeps += 1
-            updates += made
-            if half_filling:
-                mu = half_filling_mu(x, T_stage)
-                m = _sweeps.tanh_field(x, g, mu, T_stage)
-                h = _sweeps.matvec64(K, m)
-            if made == 0:
-                residual = _true_residual(K, b, c, g, mu, T_stage, x)
-                if residual < goal:
-                    break
-                # rounding drift in the running sums: start again from exact sums
-                m = _sweeps.tanh_field(x, g, mu, T_stage)
-                h = _sweeps.matvec64(K, m)
         else:
-            residual = _true_residual(K, b, c, g, mu, T_stage, x)
+            sweeps, made, residual = _relax_at_fixed_mu(
+                K, b, c, g, 0.0, T_stage, x, rng, goal, max_sweeps, damping
+            )
         total += sweeps
+        updates += made
         stages.append((float(T_stage), sweeps, float(residual)))
-        if final:
-            converged = bool(residual < tol)
+    converged = bool(residual < tol) and (
+        filling_error is None or abs(filling_error) <= filling_tol
+    )
     result = MeanFieldResult(
         x=x,
         mu=float(mu),
@@ -211,13 +320,15 @@ def solve_fixed_point(
         tol=tol,
         stages=stages,
         site_updates=updates,
+        filling_error=filling_error,
         seconds=time.perf_counter() - started,
     )
     if not converged:
+        filling = "" if filling_error is None else f", filling error {filling_error:.2e}"
         msg = (
-            f"mean-field solve did not converge at T={T:g}: residual {residual:.3e} > tol {tol:.1e} "
-            f"after {stages[-1][1]} sweeps (max_sweeps={max_sweeps}); try damping, a finer "
-            f"anneal ladder or more sweeps"
+            f"mean-field solve did not converge at T={T:g}: residual {residual:.3e} "
+            f"(tol {tol:.1e}){filling} after {stages[-1][1]} sweeps (max_sweeps={max_sweeps}); "
+            f"try damping, a finer anneal ladder or more sweeps"
         )
         if on_fail == "raise":
             raise ConvergenceError(msg)

@@ -16,9 +16,17 @@ import numpy as np
 import scipy.linalg
 
 from ._validation import blas_threads as _blas_threads
-from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import (
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_real,
+    check_rng,
+    check_square,
+)
 from . import _sweeps
-from .geometry import BLOCK_ROWS, R_NN_CONVENTIONS, box_side, sample_sites
+from .geometry import BLOCK_ROWS, R_NN_CONVENTIONS, box_side, sample_sites, wrap_positions
 from .mean_field import MeanFieldResult, solve_fixed_point
 
 __all__ = [
@@ -70,9 +78,10 @@ def sample_couplings(rng, positions, L: float, U0: float, *, dtype=np.float32) -
     seed and N. Distances are minimum-image, computed in float64.
     """
     rng = check_rng("rng", rng)
-    positions = np.ascontiguousarray(check_array("positions", positions, ndim=2))
     L = check_real("L", L, positive=True)
+    positions = wrap_positions(positions, L)
     U0 = check_real("U0", U0, nonnegative=True)
+    dtype = check_float_dtype("dtype", dtype)
     N = positions.shape[0]
     K = np.empty((N, N), dtype=dtype)
     for start in range(0, N, BLOCK_ROWS):
@@ -109,12 +118,13 @@ def sample_tls_glass(
     d = check_int("d", d, minimum=1)
     r_nn = check_real("r_nn", r_nn, positive=True)
     check_choice("r_nn_convention", r_nn_convention, R_NN_CONVENTIONS)
+    if not isinstance(tunneling_range, (tuple, list, np.ndarray)) or len(tunneling_range) != 2:
+        raise ValueError(f"tunneling_range must be a pair (low, high), got {tunneling_range!r}")
     lo, hi = (check_real("tunneling_range[0]", tunneling_range[0], positive=True),
               check_real("tunneling_range[1]", tunneling_range[1], positive=True))
     if not lo < hi:
         raise ValueError(f"tunneling_range must be increasing, got {tunneling_range}")
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+    dtype = check_float_dtype("dtype", dtype)
     L = box_side(N, d, r_nn, r_nn_convention)
     positions = sample_sites(rng, N, d, L)
     asymmetry = W * rng.standard_normal(N)
@@ -166,7 +176,7 @@ def solve_tls_mean_field(
 def tls_energies(asymmetry_mf, tunneling) -> np.ndarray:
     """Eq. (6): ``E_i = sgn(Delta'_i) sqrt(Delta'_i^2 + Delta_0i^2)`` (sgn(0) taken as +1)."""
     asymmetry_mf = check_array("asymmetry_mf", asymmetry_mf)
-    tunneling = check_array("tunneling", tunneling)
+    tunneling = check_array("tunneling", tunneling, shape=asymmetry_mf.shape)
     return np.where(asymmetry_mf >= 0, 1.0, -1.0) * np.hypot(asymmetry_mf, tunneling)
 
 
@@ -185,7 +195,7 @@ def tls_relaxation_rates(energies, tunneling, T: float, a: float = 1.0) -> np.nd
     negative.) ``E coth(E/2T)`` is even in E; it is evaluated stably for any ``|E|/T``.
     """
     energies = check_array("energies", energies)
-    tunneling = check_array("tunneling", tunneling)
+    tunneling = check_array("tunneling", tunneling, shape=energies.shape)
     T = check_real("T", T, positive=True)
     a = check_real("a", a, positive=True)
     return a * tunneling**2 * _x_coth_half(energies, T)
@@ -227,12 +237,12 @@ def tls_rate_matrix(
         raise ValueError(f"couplings must be ({N}, {N}) and tunneling ({N},)")
     T = check_real("T", T, positive=True)
     check_choice("convention", convention, ("linearized", "paper"))
-    if convention == "paper":
-        c = -1.0
-    elif isinstance(prefactor, str):
+    if isinstance(prefactor, str):
         c = SCE_PREFACTORS[check_choice("prefactor", prefactor, SCE_PREFACTORS)]
     else:
         c = check_real("prefactor", prefactor)
+    if convention == "paper":
+        c = -1.0  # the printed f_ij: prefactor 1, opposite sign (see the docstring)
     E = tls_energies(asymmetry_mf, tunneling)
     rates = tls_relaxation_rates(E, tunneling, T, a)
     row_scale = c * a * tunneling**2 * asymmetry_mf * _inv_sinh(E / T) / T
@@ -248,6 +258,6 @@ def tls_rate_spectrum(A, *, blas_threads: int | None = 1) -> np.ndarray:
     used. Imaginary parts are dropped (they are zero up to rounding for these matrices).
     ``blas_threads`` pins LAPACK's threads (default 1) so results are bit-reproducible.
     """
-    A = check_array("A", A, ndim=2)
+    A = check_square("A", A)
     with _blas_threads(blas_threads):
         return np.sort(-scipy.linalg.eigvals(A, check_finite=False).real)
