@@ -1,0 +1,164 @@
+"""The paper's figure table as data: every ensemble the book shows, at two scales.
+
+An experiment groups the curves of one or more figures; each curve is an ensemble
+``(model, params, realizations, seed)`` run by :mod:`glasslib.runner`. Parameters come from the
+paper (DESIGN.md's figure table); where the paper is silent the choice is stated in ``notes``.
+``paper`` scale is the paper's N and realization counts; ``quick`` scale (tests, CI, papermill
+smoke runs) shrinks N and the counts so that an experiment takes seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ._validation import check_choice, check_int
+
+__all__ = ["Curve", "Experiment", "EXPERIMENTS", "SCALES", "get_experiment", "ensembles"]
+
+SCALES = ("quick", "paper")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One ensemble of an experiment: a label, the model parameters and its realization counts."""
+
+    label: str
+    params: dict
+    realizations: int
+    quick_params: dict = field(default_factory=dict)
+    quick_realizations: int = 8
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    figures: str
+    model: str
+    description: str
+    curves: tuple
+    seed: int
+    notes: str = ""
+
+
+def _wj(ratio: float, total: float = 2.0) -> tuple[float, float]:
+    """(W, J) with W/J = ratio and W^2 + J^2 = total (Figs. 5, 7, 12, 13)."""
+    J = math.sqrt(total / (1.0 + ratio**2))
+    return ratio * J, J
+
+
+def _make() -> dict:
+    ex = []
+    ex.append(Experiment(
+        "fig01_tg_dos", "1", "tls", "TLS-glass DOS with the dipole gap, W = J = 1, T = 0.05",
+        (Curve("T=0.05", dict(N=10000, W=1.0, J=1.0, T=0.05), 300, dict(N=500)),),
+        seed=101,
+    ))
+    ex.append(Experiment(
+        "fig02_tg_dos_vs_T", "2", "tls", "TLS-glass DOS at T = 0.1, 1, 2 (W = J = 1)",
+        tuple(Curve(f"T={T:g}", dict(N=1000, W=1.0, J=1.0, T=T), 300, dict(N=300))
+              for T in (0.1, 1.0, 2.0)),
+        seed=102, notes="realizations not stated in the paper: 300 chosen",
+    ))
+    ex.append(Experiment(
+        "fig03_tg_rates", "3", "tls", "TLS-glass rate distribution, W = J = 1, J/T = 10",
+        (Curve("J/T=10", dict(N=10000, W=1.0, J=1.0, T=0.1), 1000, dict(N=500)),),
+        seed=103,
+    ))
+    ex.append(Experiment(
+        "fig04_06_tg_disorder", "4, 6", "tls",
+        "TLS glass vs disorder: W = 1, 10, 100 at W/T = 10, J = 1",
+        tuple(Curve(f"W={W:g}", dict(N=1000, W=W, J=1.0, T=W / 10), 300, dict(N=300))
+              for W in (1.0, 10.0, 100.0)),
+        seed=104, notes="realizations not stated in the paper: 300 chosen",
+    ))
+    ex.append(Experiment(
+        "fig05_07_tg_interaction", "5, 7", "tls",
+        "TLS glass vs J/W: W/J = 1, 3.1, 9.8 at W^2 + J^2 = 2, T = 0.1",
+        tuple(Curve(f"W/J={r:g}", dict(N=1000, W=_wj(r)[0], J=_wj(r)[1], T=0.1), 300, dict(N=300))
+              for r in (1.0, 3.1, 9.8)),
+        seed=105, notes="realizations not stated in the paper: 300 chosen",
+    ))
+    ex.append(Experiment(
+        "fig08_eg_dos", "8", "eg", "Electron-glass DOS (Coulomb gap), W = 1, e^2/(r_nn T) = 20",
+        (Curve("T=0.05", dict(N=10000, W=1.0, J=1.0, T=0.05), 300, dict(N=500)),),
+        seed=108,
+    ))
+    ex.append(Experiment(
+        "fig09_eg_rates", "9", "eg",
+        "Electron-glass rates (Eq. 23 without interactions), e^2/(r_nn T) = 10, r_nn/xi = 10",
+        (Curve("T=0.1", dict(N=1000, W=1.0, J=1.0, T=0.1, xi=0.1), 1000, dict(N=300)),),
+        seed=109,
+    ))
+    ex.append(Experiment(
+        "fig10_11_eg_disorder", "10, 11", "eg",
+        "Electron glass vs disorder: W = 1, 5, 10 at W/T = 10, J = 1",
+        tuple(Curve(f"W={W:g}", dict(N=1000, W=W, J=1.0, T=W / 10, xi=0.1), 300, dict(N=300))
+              for W in (1.0, 5.0, 10.0)),
+        seed=110, notes="xi = 0.1 as in Fig. 9 (not restated); realizations not stated: 300",
+    ))
+    ex.append(Experiment(
+        "fig12_13_eg_interaction", "12, 13", "eg",
+        "Electron glass vs J/W: W/J = 1, sqrt 17, sqrt 97 at W^2 + J^2 = 2, T = 0.1",
+        tuple(Curve(f"W/J={name}", dict(N=1000, W=_wj(r)[0], J=_wj(r)[1], T=0.1, xi=0.1), 300,
+                    dict(N=300))
+              for name, r in (("1", 1.0), ("sqrt17", math.sqrt(17)), ("sqrt97", math.sqrt(97)))),
+        seed=112, notes="xi = 0.1 as in Fig. 9 (not restated); realizations not stated: 300",
+    ))
+    sizes = ((10, 10000, 400), (100, 1000, 100), (1000, 300, 8))
+    ex.append(Experiment(
+        "fig14_15_eg_size", "14, 15", "eg",
+        "Electron glass vs system size: N = 10, 100, 1000, e^2/(r_nn T) = 10, xi = 0.1",
+        tuple(Curve(f"N={N}", dict(N=N, W=1.0, J=1.0, T=0.1, xi=0.1), R,
+                    dict(N=min(N, 300)), q) for N, R, q in sizes),
+        seed=114, notes="realizations not stated: N * realizations ~ 1e5 (300 at N = 1000)",
+    ))
+    ex.append(Experiment(
+        "fig16_eg_distance", "16", "eg_distance",
+        "Eigenvalues of the distance-only matrix exp(-r_ij/xi) vs N, and Eq. (A2)",
+        tuple(Curve(f"N={N}", dict(N=N, xi=0.1), R, dict(N=min(N, 300)), q)
+              for N, R, q in sizes),
+        seed=116, notes="realizations as Figs. 14, 15",
+    ))
+    ex.append(Experiment(
+        "fig17_20_tg_b1", "17-20", "tls_b1",
+        "Rates with and without the interaction term f_ij of Eq. (B1), T = 0.1, W^2 + J^2 ~ 2",
+        tuple(Curve(label, dict(N=1000, W=W, J=J, T=0.1), 100, dict(N=200), 4)
+              for label, W, J in (("W=1.4,J=0.1", 1.4, 0.1), ("W=0.1,J=1.4", 0.1, 1.4),
+                                  ("W=1,J=1", 1.0, 1.0))),
+        seed=117, notes="the paper diagonalizes one realization per case; realization 0 is "
+                        "that one, and 100 give the statistics",
+    ))
+    return {e.name: e for e in ex}
+
+
+EXPERIMENTS = _make()
+
+
+def get_experiment(name: str) -> Experiment:
+    """Look up an experiment by name (or unique prefix, e.g. ``"fig03"``)."""
+    if name in EXPERIMENTS:
+        return EXPERIMENTS[name]
+    matches = [k for k in EXPERIMENTS if k.startswith(name)]
+    if len(matches) == 1:
+        return EXPERIMENTS[matches[0]]
+    raise ValueError(f"experiment must be one of {sorted(EXPERIMENTS)} (or a unique prefix), "
+                     f"got {name!r}")
+
+
+def ensembles(experiment: Experiment, scale: str = "paper", *, realizations: int | None = None,
+              overrides: dict | None = None) -> list[tuple[str, dict, int]]:
+    """The ``(label, params, realizations)`` of each curve at ``scale``, with overrides applied."""
+    check_choice("scale", scale, SCALES)
+    out = []
+    for curve in experiment.curves:
+        params = dict(curve.params)
+        count = curve.realizations
+        if scale == "quick":
+            params.update(curve.quick_params)
+            count = curve.quick_realizations
+        params.update(overrides or {})
+        if realizations is not None:
+            count = check_int("realizations", realizations, minimum=1)
+        out.append((curve.label, params, count))
+    return out
