@@ -87,6 +87,54 @@ def cmd_verify(args) -> int:
     return 1 if failures else 0
 
 
+def _cost_rows(cache, scale):
+    from .runner import ensemble_dir, load_ensemble
+
+    rows = []
+    for exp in EXPERIMENTS.values():
+        for label, params, count in ensembles(exp, scale):
+            path = ensemble_dir(cache, f"{exp.name}/{scale}", label, exp.model, params, exp.seed,
+                                count)
+            if not (path / "ensemble.npz").exists():
+                rows.append((exp.name, label, params["N"], count, None, None, None, None))
+                continue
+            res = load_ensemble(path)
+            d = res.data
+            stages = {k[len("seconds_"):]: float(d[k].mean()) for k in d
+                      if k.startswith("seconds_") and k != "seconds_total"}
+            rows.append((exp.name, label, params["N"], count, float(d["seconds_total"].mean()),
+                         stages, float(d["seconds_total"].sum()),
+                         res.meta.get("wall_seconds_last_run")))
+    return rows
+
+
+def cost_table(cache, scale="paper") -> str:
+    """Markdown table of every ensemble's cost, from the cached timings (one core per worker)."""
+    lines = ["| experiment | curve | N | realizations | s / realization (stages) | CPU s | wall s |",
+             "|---|---|---|---|---|---|---|"]
+    total_cpu = total_wall = 0.0
+    missing = 0
+    for name, label, N, count, mean, stages, cpu, wall in _cost_rows(cache, scale):
+        if mean is None:
+            lines.append(f"| {name} | {label} | {N} | {count} | not run | | |")
+            missing += 1
+            continue
+        parts = ", ".join(f"{k} {v:.3g}" for k, v in sorted(stages.items()))
+        lines.append(f"| {name} | {label} | {N} | {count} | {mean:.3g} ({parts}) | {cpu:.0f} | "
+                     f"{wall if wall is not None else '':} |")
+        total_cpu += cpu
+        total_wall += wall or 0.0
+    lines.append(f"| **all** | | | | | **{total_cpu:.0f}** | **{total_wall:.0f}** |")
+    if missing:
+        lines.append(f"\n{missing} ensemble(s) not in the cache yet.")
+    return "\n".join(lines)
+
+
+def cmd_status(args) -> int:
+    print(cost_table(args.cache, args.scale))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m glasslib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -109,6 +157,10 @@ def main(argv=None) -> int:
                    help="override a model parameter for every curve (repeatable), e.g. N=2000")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("status", help="markdown table of the cached ensembles and their cost")
+    p.add_argument("--scale", choices=SCALES, default="paper")
+    p.add_argument("--cache", default="results")
+    p.set_defaults(func=cmd_status)
     p = sub.add_parser("verify", help="recompute random cached realizations and compare")
     common(p)
     p.add_argument("--samples", type=int, default=2)

@@ -129,6 +129,14 @@ def _make() -> dict:
         seed=117, notes="the paper diagonalizes one realization per case; realization 0 is "
                         "that one, and 100 give the statistics",
     ))
+    ex.append(Experiment(
+        "tableI_tg_size", "Table I", "tls",
+        "TLS-glass rates vs system size (Table I's TG size column): N = 100, 1000, 10000",
+        tuple(Curve(f"N={N}", dict(N=N, W=1.0, J=1.0, T=0.1), R, dict(N=min(N, 300)), q)
+              for N, R, q in ((100, 3000, 100), (1000, 300, 8), (10000, 100, 8))),
+        seed=121, notes="not a figure of the paper (\"not shown\"); same parameters as Fig. 3; "
+                        "N * realizations >= 3e5",
+    ))
     return {e.name: e for e in ex}
 
 
