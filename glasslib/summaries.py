@@ -35,7 +35,8 @@ __all__ = [
 
 def load_experiment(name: str, scale: str = "paper", cache="results", *, run_missing: bool = True,
                     workers: int | None = None, realizations: int | None = None,
-                    overrides: dict | None = None, progress: bool = True) -> dict:
+                    overrides: dict | None = None, seed: int | None = None,
+                    progress: bool = True) -> dict:
     """``{label: EnsembleResult}`` for every curve of an experiment, from the cache.
 
     Missing ensembles are computed (with a progress bar, resumable) when ``run_missing``;
@@ -44,15 +45,16 @@ def load_experiment(name: str, scale: str = "paper", cache="results", *, run_mis
     from .runner import ensemble_dir, load_ensemble, run_ensemble
 
     exp = get_experiment(name)
+    seed = exp.seed if seed is None else seed
     out = {}
     for label, params, count in ensembles(exp, scale, realizations=realizations,
                                           overrides=overrides):
         group = f"{exp.name}/{scale}"
-        path = ensemble_dir(cache, group, label, exp.model, params, exp.seed, count)
+        path = ensemble_dir(cache, group, label, exp.model, params, seed, count)
         if (path / "ensemble.npz").exists():
             out[label] = load_ensemble(path)
         elif run_missing:
-            out[label] = run_ensemble(exp.model, params, count, exp.seed, cache_dir=cache,
+            out[label] = run_ensemble(exp.model, params, count, seed, cache_dir=cache,
                                       group=group, label=label, workers=workers,
                                       progress=progress)
         else:

@@ -1,0 +1,91 @@
+"""Helpers for the book's notebooks: papermill parameter checking and experiment loading.
+
+Each notebook has an imports cell ending with ``_before = set(globals())``, a cell tagged
+``parameters`` with plain assignments, and then::
+
+    P = nbk.check_parameters(globals(), _before, SPEC)
+
+which rejects unknown names (papermill injects ``-p`` values as new assignments) and invalid
+values, naming the parameter, before any work starts.
+"""
+
+from __future__ import annotations
+
+from . import summaries
+from ._validation import check_int, check_real
+from .experiments import SCALES
+
+__all__ = ["COMMON", "check_parameters", "load", "overrides"]
+
+#: parameters every notebook has: (kind, allow None)
+COMMON = {
+    "scale": ("scale", False),
+    "cache": ("str", False),
+    "workers": ("int>=1", True),
+    "realizations": ("int>=1", True),
+    "N": ("int>=2", True),
+    "seed": ("int>=0", True),
+}
+
+_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def _check(name, kind, allow_none, value):
+    if value is None:
+        if allow_none:
+            return None
+        raise ValueError(f"{name} must not be None")
+    if kind == "scale":
+        if value not in SCALES:
+            raise ValueError(f"{name} must be one of {list(SCALES)}, got {value!r}")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+        return value
+    if kind.startswith("int>="):
+        return check_int(name, value, minimum=int(kind[5:]))
+    if kind == "positive":
+        return check_real(name, value, positive=True)
+    if kind == "nonnegative":
+        return check_real(name, value, nonnegative=True)
+    raise AssertionError(f"unknown parameter kind {kind}")  # pragma: no cover
+
+
+def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> dict:
+    """Validate the parameters a notebook defined after ``before`` was taken.
+
+    ``spec`` maps extra parameter names to ``(kind, allow_none)`` with kind one of ``"scale"``,
+    ``"str"``, ``"int>=K"``, ``"positive"``, ``"nonnegative"``; :data:`COMMON` is always included.
+    Returns ``{name: value}``. Unknown names raise ``ValueError`` listing them and the known ones.
+    """
+    spec = {**COMMON, **(spec or {})}
+    defined = {
+        k for k in namespace
+        if k not in before and not k.startswith("_") and k not in _IPYTHON_NAMES
+    }
+    unknown = sorted(defined - set(spec))
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown}; this notebook takes {sorted(spec)}")
+    missing = sorted(set(spec) - defined)
+    if missing:
+        raise ValueError(f"parameter cell must define {missing}")
+    return {name: _check(name, *spec[name], namespace[name]) for name in sorted(spec)}
+
+
+def overrides(P: dict, model_keys=("N", "T", "W", "J", "xi")) -> dict:
+    """The model-parameter overrides in ``P`` (those not None)."""
+    return {k: P[k] for k in model_keys if k in P and P[k] is not None}
+
+
+def load(experiment: str, P: dict, **extra_overrides) -> dict:
+    """``{label: EnsembleResult}`` for the experiment at ``P["scale"]`` with P's overrides.
+
+    The default (paper scale, no overrides) reads the committed cache; anything else is computed
+    (resumable, with a progress bar) into the same cache.
+    """
+    return summaries.load_experiment(
+        experiment, P["scale"], P["cache"], workers=P["workers"], realizations=P["realizations"],
+        overrides={**overrides(P), **extra_overrides} or None,
+        seed=P["seed"],
+    )

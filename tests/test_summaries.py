@@ -1,0 +1,49 @@
+"""Ensemble summaries: normalization, the bootstrap cutoffs, the binned fit, the shift sign."""
+
+import numpy as np
+import pytest
+
+import glasslib.summaries as S
+from glasslib.realizations import RATE_EDGES
+from glasslib.runner import run_ensemble
+
+
+@pytest.fixture(scope="module")
+def tls_ensemble(tmp_path_factory):
+    return run_ensemble("tls", dict(N=300, T=0.1), 12, 4, cache_dir=tmp_path_factory.mktemp("c"),
+                        workers=1, progress=False)
+
+
+def test_dos_and_rate_density_are_normalized(tls_ensemble):
+    x, d = S.dos(tls_ensemble)
+    inside = 1 - tls_ensemble.data["energy_outside"].sum() / (300 * 12)
+    assert np.sum(d) * (x[1] - x[0]) == pytest.approx(inside, rel=1e-9)  # histogram integral
+    x, d = S.log_rate_density(tls_ensemble)
+    assert np.sum(d * 0.05) == pytest.approx(1.0)
+
+
+def test_plateau_cutoffs_bracket_the_tunnelling_range(tls_ensemble):
+    c = S.plateau_cutoffs(tls_ensemble, bootstrap=50)
+    # rates = Delta_0^2 E coth(E/2T) with Delta_0^2 in [1e-14, 1e-2] and E coth >= 2T = 0.2
+    assert -14.7 < c.log10_min < -12.5
+    assert -3 < c.log10_max < 0.5
+    assert 0 < c.log10_min_err < 1
+
+
+def test_binned_fit_recovers_a_power_law():
+    rng = np.random.default_rng(0)
+    for alpha in (1.0, 1.3):
+        s = 1 - alpha
+        u = rng.uniform(size=200_000)
+        lo, hi = 1e-8, 1e-2
+        x = lo * (hi / lo) ** u if alpha == 1 else (lo**s + u * (hi**s - lo**s)) ** (1 / s)
+        counts, _ = np.histogram(np.log10(x), bins=RATE_EDGES)
+        fit = S.fit_power_law_binned(RATE_EDGES, counts, lo, hi)
+        assert abs(fit.alpha - alpha) < 4 * fit.alpha_err
+
+
+def test_shift_sign():
+    a = S.Cutoff(1e-10, 1.0, 0.05, 0.1, 1.0)
+    assert S.shift_sign(a, S.Cutoff(1e-9, 1.0, 0.05, 0.1, 1.0))[0] == "+"
+    assert S.shift_sign(a, S.Cutoff(1e-11, 1.0, 0.05, 0.1, 1.0))[0] == "-"
+    assert S.shift_sign(a, S.Cutoff(1.1e-10, 1.0, 0.05, 0.1, 1.0))[0] == "0"
