@@ -130,8 +130,23 @@ def cost_table(cache, scale="paper") -> str:
     return "\n".join(lines)
 
 
+START, END = "<!-- ensemble cost table: python -m glasslib status --write -->", "<!-- end -->"
+
+
 def cmd_status(args) -> int:
-    print(cost_table(args.cache, args.scale))
+    table = cost_table(args.cache, args.scale)
+    print(table)
+    if args.write:
+        from pathlib import Path
+
+        page = Path(args.write)
+        text = page.read_text()
+        if START not in text or END not in text.split(START, 1)[1]:
+            raise ValueError(f"{page} must contain the markers {START} and {END}")
+        head, rest = text.split(START, 1)
+        tail = rest.split(END, 1)[1]
+        page.write_text(f"{head}{START}\n\n{table}\n\n{END}{tail}")
+        print(f"wrote {page}")
     return 0
 
 
@@ -160,6 +175,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("status", help="markdown table of the cached ensembles and their cost")
     p.add_argument("--scale", choices=SCALES, default="paper")
     p.add_argument("--cache", default="results")
+    p.add_argument("--write", metavar="PAGE", default=None,
+                   help="also put the table between the markers of PAGE (book/ensembles.md)")
     p.set_defaults(func=cmd_status)
     p = sub.add_parser("verify", help="recompute random cached realizations and compare")
     common(p)

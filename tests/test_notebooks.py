@@ -1,0 +1,78 @@
+"""The section notebooks: .py/.ipynb pairs in sync, executed with outputs, parameters that papermill
+can override (quick scale recomputes), and unknown or invalid parameters rejected at once."""
+
+import json
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.py") if p.name != "execute.py")
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def _cells(nb):
+    return [(c.cell_type, c.source.strip()) for c in nb.cells]
+
+
+def test_every_paper_section_has_a_notebook():
+    names = {p.stem for p in NOTEBOOKS}
+    for prefix in ("sec2", "sec3", "sec4", "sec5", "appA", "appB", "report"):
+        assert any(n.startswith(prefix) for n in names), prefix
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=IDS)
+def test_pair_in_sync_and_executed(source):
+    paired = source.with_suffix(".ipynb")
+    assert paired.exists(), f"{paired.name} missing: run python notebooks/execute.py {source}"
+    text = jupytext.read(source)
+    stored = nbformat.read(paired, as_version=4)
+    assert _cells(text) == _cells(stored), (
+        f"{paired.name} is out of sync with {source.name}: run python notebooks/execute.py {source}"
+    )
+    assert stored.metadata["kernelspec"]["name"] == "python3"  # papermill needs it
+    code = [c for c in stored.cells if c.cell_type == "code"]
+    assert any("parameters" in c.metadata.get("tags", []) for c in code)
+    # executed top to bottom, outputs stored (nbval checks nothing in a notebook without them)
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    assert any(c.outputs for c in code)
+    for c in code:
+        for out in c.outputs:
+            assert out.output_type != "error", f"stored error output in {paired.name}"
+
+
+def _papermill(notebook, tmp_path, **params):
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / f"{notebook.stem}-out.ipynb"
+    return papermill.execute_notebook(
+        str(notebook.with_suffix(".ipynb")), str(out), parameters=params,
+        cwd=str(notebook.parent), progress_bar=False, kernel_name="python3",
+    ), out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", [p for p in NOTEBOOKS if not p.stem.startswith("report")],
+                         ids=[i for i in IDS if not i.startswith("report")])
+def test_papermill_reruns_at_quick_scale(source, tmp_path):
+    nb, out = _papermill(source, tmp_path, scale="quick", cache=str(tmp_path / "cache"), workers=1)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "scale = \"quick\"" in injected[0].source
+    # the quick run computed its own ensembles (nothing read from the committed cache)
+    assert any((tmp_path / "cache").rglob("ensemble.npz"))
+    assert json.loads(out.read_text())["cells"]
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(colour="red"), "unknown parameter"),
+    (dict(scale="huge"), "scale must be one of"),
+    (dict(N=1), "N must be >= 2"),
+])
+def test_bad_parameters_fail_at_once(tmp_path, params, message):
+    papermill = pytest.importorskip("papermill")
+    source = next(p for p in NOTEBOOKS if p.stem.startswith("sec2"))
+    with pytest.raises(papermill.PapermillExecutionError, match=message) as info:
+        _papermill(source, tmp_path, **params)
+    # it failed in the checking cell, before any ensemble was loaded or computed
+    assert "check_parameters" in str(info.value)
