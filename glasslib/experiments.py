@@ -137,6 +137,27 @@ def _make() -> dict:
         seed=121, notes="not a figure of the paper (\"not shown\"); same parameters as Fig. 3; "
                         "N * realizations >= 3e5",
     ))
+    base = dict(N=1000, W=1.0, J=1.0, T=0.1)
+    ex.append(Experiment(
+        "conventions_tls", "conventions", "tls",
+        "What the documented TLS-glass choices change: W = J = 1, T = 0.1, N = 1000",
+        (Curve("default", dict(base), 300, dict(N=300)),
+         Curve("prefactor=1", dict(base, prefactor="authors_code"), 300, dict(N=300)),
+         Curve("field=E", dict(base, field="energy"), 300, dict(N=300)),
+         Curve("both (authors' code)", dict(base, prefactor="authors_code", field="energy"), 300,
+               dict(N=300)),
+         Curve("r_nn=poisson", dict(base, r_nn_convention="poisson"), 300, dict(N=300)),
+         Curve("annealed", dict(base, anneal_from=2.0), 300, dict(N=300))),
+        seed=131, notes="not a figure of the paper: the book's conventions page",
+    ))
+    ex.append(Experiment(
+        "conventions_eg", "conventions", "eg",
+        "What the r_nn convention changes for the electron glass (Fig. 9's parameters)",
+        (Curve("default", dict(N=1000, W=1.0, J=1.0, T=0.1, xi=0.1), 300, dict(N=300)),
+         Curve("r_nn=poisson", dict(N=1000, W=1.0, J=1.0, T=0.1, xi=0.1,
+                                    r_nn_convention="poisson"), 300, dict(N=300))),
+        seed=132, notes="not a figure of the paper: the book's conventions page",
+    ))
     return {e.name: e for e in ex}
 
 

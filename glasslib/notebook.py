@@ -15,7 +15,7 @@ from . import summaries
 from ._validation import check_int, check_real
 from .experiments import SCALES
 
-__all__ = ["COMMON", "check_parameters", "load", "overrides"]
+__all__ = ["COMMON", "check_parameters", "load", "overrides", "figure_data"]
 
 #: parameters every notebook has: (kind, allow None)
 COMMON = {
@@ -89,3 +89,36 @@ def load(experiment: str, P: dict, **extra_overrides) -> dict:
         overrides={**overrides(P), **extra_overrides} or None,
         seed=P["seed"],
     )
+
+
+def figure_data(name: str, fig=None, directory: str = "figdata") -> None:
+    """Write the data of every plotted line of ``fig`` (default: the current figure) to
+    ``<directory>/<name>.csv`` and display a download link for the book.
+
+    Returns None, so that a call ending a cell adds no output besides the link (nbval compares
+    outputs, and a trailing semicolon does not suppress a value under every kernel setup).
+
+    Long format, one row per point: ``panel, series, x, y`` (panel: the axes title or index,
+    series: the line's label). Lines drawn from the same arrays the figure shows, so the file is
+    exactly the plotted data.
+    """
+    import csv
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Markdown, display
+
+    fig = fig or plt.gcf()
+    path = Path(directory) / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["panel", "series", "x", "y"])
+        for i, ax in enumerate(fig.axes):
+            panel = ax.get_title() or f"axes {i}"
+            for j, line in enumerate(ax.get_lines()):
+                label = line.get_label()
+                series = label if not label.startswith("_") else f"line {j}"
+                for x, y in zip(line.get_xdata(), line.get_ydata()):
+                    writer.writerow([panel, series, f"{float(x):.8g}", f"{float(y):.8g}"])
+    display(Markdown(f"Figure data: {{download}}`{path.name} <{path.as_posix()}>`"))

@@ -1,0 +1,345 @@
+"""Sec. IV of the paper: the TLS glass under more disorder (Figs. 4, 6) and more interaction
+(Figs. 5, 7), checked against the ensembles ``fig04_06_tg_disorder`` and
+``fig05_07_tg_interaction``.
+
+Measured quantities (all with bootstrap standard errors over realizations, fixed seed):
+
+- **DOS width**: the median of ``|E|`` over all sites (for a symmetric DOS, the half-width of its
+  interquartile range). The mean-field fields of random ``1/r^3`` couplings have a Lorentzian-like
+  tail, so the standard deviation of ``E`` is dominated by the closest pairs and is not used.
+- **Gap ratio** ``rho = P(|E| < m/10) / (0.1 P(|E| < m))`` with ``m`` the median ``|E|``: the mean
+  DOS below ``m/10`` relative to the mean DOS below ``m``. A DOS flat near zero gives
+  ``rho ~ 1``, a linear gap ``rho ~ 0.1``, an empty gap 0. It is scale free, so curves whose
+  widths differ by 100x compare directly; "the gap diminishes" means ``rho`` grows, "the gap
+  deepens" means ``rho`` falls. Both come from the ``log10|E|`` histogram (0.05 decade bins).
+- **lambda_min**: the lower plateau edge of the log-rate density
+  (:func:`glasslib.summaries.plateau_cutoffs`, the rule of :func:`glasslib.analysis.plateau_edges`).
+
+Verdict rules (mechanical; ``SIGMAS = 2``). A trend claim compares the first and last curve of a
+scheme, ordered along the paper's direction (``W`` up, or ``J/W`` up), with the change ``delta``
+and its error ``err`` (the two bootstrap errors in quadrature); the measured sign is ``+``/``-``
+when ``|delta| > 2 err`` and ``0`` otherwise (:func:`glasslib.summaries.shift_sign` for
+``lambda_min``). Then:
+
+- **reproduced**: the measured sign is the claimed one and no intermediate step goes the other way
+  by more than 2 err;
+- **partly**: the measured sign is the claimed one but an intermediate step goes significantly the
+  other way, or the measured sign is ``0`` with ``delta`` in the claimed direction;
+- **not reproduced**: otherwise (a significant change the other way, or no significant change
+  with ``delta`` the other way).
+
+Fig. 6's caption also says the rates for ``W = 10`` "are similar to those of ``W = 1``":
+reproduced if the ``W = 1 -> 10`` shift of ``lambda_min`` is not significant (sign ``0``), partly
+if it is significant but smaller than half the ``W = 1 -> 100`` shift, not reproduced otherwise.
+
+The DOS-shape and trend helpers here are shared with :mod:`glasslib.verdicts.sec5`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import summaries as S
+from ..realizations import LOG_ABS_E_EDGES
+from . import Claim
+
+__all__ = [
+    "DISORDER",
+    "INTERACTION",
+    "SIGMAS",
+    "DosShape",
+    "dos_shape",
+    "abs_energy_cdf",
+    "ordered",
+    "cutoffs",
+    "trend",
+    "direction_verdict",
+    "energy_and_rate_shifts",
+    "print_energy_and_rate_shifts",
+    "claims",
+    "print_claims",
+]
+
+DISORDER = "fig04_06_tg_disorder"
+INTERACTION = "fig05_07_tg_interaction"
+#: significance of a change, in combined standard errors
+SIGMAS = 2.0
+#: bootstrap resamples and seed for every uncertainty on this page
+BOOTSTRAP = 200
+BOOTSTRAP_SEED = 0
+
+
+# --------------------------------------------------------------------------- DOS shape
+
+
+def abs_energy_cdf(counts: np.ndarray, n_sites: int) -> np.ndarray:
+    """Fraction of sites with ``|E| < 10^e`` at every edge ``e`` of ``LOG_ABS_E_EDGES``.
+
+    ``counts`` is a pooled ``log_abs_energy_counts`` row (or a stack of rows, last axis the bins).
+    Sites outside the histogram range are taken to lie above it (|E| > 1e4: close pairs; no model
+    gives |E| < 1e-8 at these temperatures).
+    """
+    counts = np.asarray(counts, float)
+    zero = np.zeros(counts.shape[:-1] + (1,))
+    return np.concatenate([zero, np.cumsum(counts, axis=-1)], axis=-1) / n_sites
+
+
+def _median_and_gap(cdf: np.ndarray) -> tuple[float, float]:
+    edges = LOG_ABS_E_EDGES
+    k = int(np.searchsorted(cdf, 0.5))  # first edge with cdf >= 0.5
+    if k == 0 or k >= cdf.size:
+        return float("nan"), float("nan")
+    w = (0.5 - cdf[k - 1]) / (cdf[k] - cdf[k - 1])
+    log_m = edges[k - 1] + w * (edges[k] - edges[k - 1])
+    below = float(np.interp(log_m - 1.0, edges, cdf))
+    return float(10.0**log_m), below / (0.1 * 0.5)
+
+
+@dataclass(frozen=True)
+class DosShape:
+    """Width and gap of a DOS: median |E| and the gap ratio rho, with bootstrap errors."""
+
+    median_abs_E: float
+    median_err: float
+    gap_ratio: float
+    gap_err: float
+
+
+def _bootstrap_weights(rows: int, bootstrap: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, rows, size=(bootstrap, rows))
+    return np.stack([np.bincount(p, minlength=rows) for p in picks]).astype(float)
+
+
+def dos_shape(result, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_SEED) -> DosShape:
+    """Median ``|E|`` and gap ratio ``rho`` (see the module docstring) of an ensemble's energies,
+    with standard errors from resampling realizations with replacement."""
+    counts = result.data["log_abs_energy_counts"].astype(float)
+    n_sites = int(result.meta["params"]["N"]) * counts.shape[0]
+    m, g = _median_and_gap(abs_energy_cdf(counts.sum(axis=0), n_sites))
+    m_err = g_err = float("nan")
+    if bootstrap and counts.shape[0] > 1:
+        pooled = _bootstrap_weights(counts.shape[0], bootstrap, seed) @ counts
+        boot = np.array([_median_and_gap(c) for c in abs_energy_cdf(pooled, n_sites)])
+        m_err = float(np.std(boot[:, 0], ddof=1))
+        g_err = float(np.std(boot[:, 1], ddof=1))
+    return DosShape(m, m_err, g, g_err)
+
+
+# --------------------------------------------------------------------------- ordering, trends
+
+
+def ordered(curves: dict, key: str) -> list[tuple[str, object]]:
+    """``(label, result)`` sorted along the paper's direction: ``key`` is ``"W"``, ``"J/W"`` or
+    ``"N"`` (read from each ensemble's parameters)."""
+
+    def value(item):
+        p = item[1].meta["params"]
+        if key == "J/W":
+            return p["J"] / p["W"]
+        return p[key]
+
+    return sorted(curves.items(), key=value)
+
+
+def cutoffs(curves: dict, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_SEED) -> dict:
+    """``{label: Cutoff}``: the plateau cutoffs of every curve (bootstrap errors)."""
+    return {label: S.plateau_cutoffs(r, bootstrap=bootstrap, seed=seed)
+            for label, r in curves.items()}
+
+
+def trend(values, errors, *, sigmas: float = SIGMAS) -> tuple[str, float, float, int]:
+    """Sign of the change from the first to the last value: ``(sign, delta, err, reversed)``.
+
+    ``sign`` is ``+``/``-`` if ``|delta| > sigmas * err`` else ``0``; ``reversed`` counts the
+    consecutive steps that go significantly against the sign of ``delta``.
+    """
+    v = np.asarray(values, float)
+    e = np.asarray(errors, float)
+    delta = float(v[-1] - v[0])
+    err = float(np.hypot(e[-1], e[0]))
+    if not np.isfinite(err) or abs(delta) <= sigmas * err:
+        sign = "0"
+    else:
+        sign = "+" if delta > 0 else "-"
+    steps = np.diff(v)
+    step_err = np.hypot(e[1:], e[:-1])
+    against = (np.sign(steps) == -np.sign(delta)) & (np.abs(steps) > sigmas * step_err)
+    reversed_steps = int(np.sum(against))
+    return sign, delta, err, reversed_steps
+
+
+def direction_verdict(sign: str, delta: float, claimed: str, *, reversed_steps: int = 0,
+                      what: str = "the change") -> tuple[str, str]:
+    """The module's trend rule: ``(verdict, why)`` for a measured ``sign`` against ``claimed``."""
+    word = {"+": "up", "-": "down"}
+    if sign == claimed:
+        if reversed_steps:
+            return "partly", (f"{what} goes {word[claimed]} as claimed end to end, but an "
+                              f"intermediate step goes significantly the other way")
+        return "reproduced", f"{what} goes {word[claimed]}, beyond {SIGMAS:g} sigma, as claimed"
+    if sign == "0":
+        if np.sign(delta) == (1 if claimed == "+" else -1):
+            return "partly", f"{what} goes {word[claimed]} as claimed but within {SIGMAS:g} sigma"
+        return "not reproduced", (f"{what} is not significant ({SIGMAS:g} sigma) and goes the "
+                                  f"other way")
+    return "not reproduced", (f"{what} goes {word[sign]}, beyond {SIGMAS:g} sigma: opposite to "
+                              "the paper")
+
+
+def _fmt_pm(x: float, e: float, digits: int = 2) -> str:
+    """``x +- e`` with at least ``digits`` decimals, more (up to 4) so that ``e`` shows a digit."""
+    if np.isfinite(e) and e > 0:
+        digits = int(min(4, max(digits, -np.floor(np.log10(e)))))
+    return f"{x:.{digits}f} +- {e:.{digits}f}"
+
+
+def _curve_name(result, key: str) -> str:
+    p = result.meta["params"]
+    if key == "J/W":
+        return f"J/W={p['J'] / p['W']:.2g}"
+    if key == "N":
+        return f"N={p['N']}"
+    return f"W={p['W']:g}"
+
+
+def dos_trend_claims(curves: dict, key: str, figure: str, target: str, *, width_statement: str,
+                     gap_statement: str, gap_claimed: str) -> list[Claim]:
+    """The two DOS claims of a scheme: the width (median |E|) grows, and the gap ratio moves in
+    the ``gap_claimed`` direction (``+``: the gap diminishes, ``-``: it deepens)."""
+    items = ordered(curves, key)
+    shapes = [(label, r, dos_shape(r)) for label, r in items]
+    names = [_curve_name(r, key) for _, r, _ in shapes]
+    out = []
+    med = [s.median_abs_E for *_, s in shapes]
+    med_err = [s.median_err for *_, s in shapes]
+    sign, delta, err, rev = trend(med, med_err)
+    verdict, why = direction_verdict(sign, delta, "+", reversed_steps=rev, what="median |E|")
+    measured = "median |E|: " + ", ".join(f"{n} {_fmt_pm(m, e)}" for n, m, e in
+                                         zip(names, med, med_err))
+    out.append(Claim(figure, width_statement, measured, verdict, why, target))
+    gap = [s.gap_ratio for *_, s in shapes]
+    gap_err = [s.gap_err for *_, s in shapes]
+    sign, delta, err, rev = trend(gap, gap_err)
+    verdict, why = direction_verdict(sign, delta, gap_claimed, reversed_steps=rev,
+                                     what="the gap ratio rho")
+    measured = "rho: " + ", ".join(f"{n} {_fmt_pm(g, e)}" for n, g, e in zip(names, gap, gap_err))
+    change = f"; change {'+' if delta >= 0 else ''}{_fmt_pm(delta, err)}"
+    out.append(Claim(figure, gap_statement, measured + change,
+                     verdict, why, target))
+    return out
+
+
+def rate_shift_claim(curves: dict, key: str, figure: str, target: str, statement: str,
+                     claimed: str, cuts: dict | None = None) -> Claim:
+    """lambda_min of every curve and the sign of its shift from the first to the last curve along
+    ``key`` (:func:`glasslib.summaries.shift_sign`, 2 sigma), against the ``claimed`` sign."""
+    items = ordered(curves, key)
+    cuts = cuts or cutoffs(curves)
+    c = [cuts[label] for label, _ in items]
+    names = [_curve_name(r, key) for _, r in items]
+    sign, shift, err = S.shift_sign(c[0], c[-1], sigmas=SIGMAS)
+    _, _, _, rev = trend([x.log10_min for x in c], [x.log10_min_err for x in c])
+    verdict, why = direction_verdict(sign, shift, claimed, reversed_steps=rev,
+                                     what="log10 lambda_min")
+    measured = ("log10 lambda_min: "
+                + ", ".join(f"{n} {_fmt_pm(x.log10_min, x.log10_min_err)}"
+                            for n, x in zip(names, c))
+                + f"; shift {names[0]} -> {names[-1]}: {'+' if shift >= 0 else ''}"
+                  f"{_fmt_pm(shift, err)} decades (sign {sign})")
+    return Claim(figure, statement, measured, verdict, why, target)
+
+
+def energy_and_rate_shifts(curves: dict, key: str) -> dict:
+    """Shift from the first to the last curve (along ``key``) of log10 median|E| and of
+    log10 lambda_min, each ``(shift, err)``.
+
+    Because Delta_0^2 is log-uniform over many decades, the half-height lower edge of the
+    plateau sits near ``Delta_0min^2 * median(|E| coth(|E|/2T))``: when T scales with the energies
+    (or T << |E|), lambda_min follows the typical energy. This is a diagnostic, not a claim.
+    """
+    items = ordered(curves, key)
+    (_, first), (_, last) = items[0], items[-1]
+    a, b = dos_shape(first), dos_shape(last)
+    energy = float(np.log10(b.median_abs_E / a.median_abs_E))
+    energy_err = float(np.hypot(a.median_err / a.median_abs_E, b.median_err / b.median_abs_E)
+                       / np.log(10))
+    cuts = cutoffs({"a": first, "b": last})
+    _, rate, rate_err = S.shift_sign(cuts["a"], cuts["b"], sigmas=SIGMAS)
+    return {"median_abs_E": (energy, energy_err), "lambda_min": (float(rate), float(rate_err)),
+            "change": f"{_curve_name(first, key)} -> {_curve_name(last, key)}"}
+
+
+def print_energy_and_rate_shifts(curves: dict, key: str) -> None:
+    """Print :func:`energy_and_rate_shifts` on one fixed-format line each."""
+    d = energy_and_rate_shifts(curves, key)
+    print(f"{d['change']}:")
+    print(f"  shift of log10 median|E|   {_fmt_pm(*d['median_abs_E'])} decades")
+    print(f"  shift of log10 lambda_min  {_fmt_pm(*d['lambda_min'])} decades")
+
+
+# --------------------------------------------------------------------------- the claims
+
+
+def _w10_similar_claim(curves: dict, cuts: dict) -> Claim:
+    items = ordered(curves, "W")
+    c = [cuts[label] for label, _ in items]
+    _, full, _ = S.shift_sign(c[0], c[-1], sigmas=SIGMAS)
+    sign, shift, err = S.shift_sign(c[0], c[1], sigmas=SIGMAS)
+    names = [_curve_name(r, "W") for _, r in items]
+    measured = (f"shift {names[0]} -> {names[1]}: {'+' if shift >= 0 else ''}"
+                f"{_fmt_pm(shift, err)} decades; "
+                f"{names[0]} -> {names[-1]}: {full:+.2f}")
+    if sign == "0":
+        verdict, why = "reproduced", f"no significant shift ({SIGMAS:g} sigma) from W=1 to W=10"
+    elif abs(shift) < 0.5 * abs(full):
+        verdict, why = "partly", "a significant shift, but less than half of the W=1 -> 100 shift"
+    else:
+        verdict, why = "not reproduced", ("the W=1 -> 10 shift is significant and at least half "
+                                          "of the W=1 -> 100 shift")
+    return Claim("Fig. 6", "The values for W = 10 are similar to those of W = 1", measured,
+                 verdict, why, "fig-tg-rates-disorder")
+
+
+def claims(data: dict) -> list[Claim]:
+    """The claims of Sec. IV, for whichever of its experiments ``data`` holds (rules: module
+    docstring). ``data`` maps experiment names to ``{label: EnsembleResult}``."""
+    out = []
+    if DISORDER in data:
+        curves = data[DISORDER]
+        out += dos_trend_claims(
+            curves, "W", "Fig. 4", "fig-tg-dos-disorder",
+            width_statement="For increasing disorder the DOS broadens",
+            gap_statement="For increasing disorder ... the gap diminishes", gap_claimed="+")
+        cuts = cutoffs(curves)
+        out.append(rate_shift_claim(
+            curves, "W", "Fig. 6", "fig-tg-rates-disorder",
+            "For increasing W the rates distributions are shifted to higher values", "+", cuts))
+        out.append(_w10_similar_claim(curves, cuts))
+    if INTERACTION in data:
+        curves = data[INTERACTION]
+        out += dos_trend_claims(
+            curves, "J/W", "Fig. 5", "fig-tg-dos-interaction",
+            width_statement="With increasing J/W (W^2 + J^2 = 2) the DOS broadens",
+            gap_statement="With increasing J/W ... a deepening of the gap", gap_claimed="-")
+        out.append(rate_shift_claim(
+            curves, "J/W", "Fig. 7", "fig-tg-rates-interaction",
+            "For increasing J/W the rates distributions are shifted to higher values", "+"))
+    return out
+
+
+def print_claims(claims: list[Claim], figure: str | None = None, width: int = 100) -> None:
+    """Print the claims (those of ``figure`` only, if given) as fixed-format text blocks:
+    the paper's statement, our measurement with its uncertainty, the verdict and why."""
+    rows = [c for c in claims if figure is None or c.figure == figure]
+    if not rows:
+        print(f"no claims for {figure}")
+        return
+    for c in rows:
+        print(f"{c.figure} | paper: {c.statement}")
+        for line in textwrap.wrap(c.measured, width - 12):
+            print(f"  measured | {line}")
+        print(f"  verdict  | {c.verdict.upper()}: {c.why}")
