@@ -44,11 +44,14 @@ def test_pair_in_sync_and_executed(source):
 
 
 def _papermill(notebook, tmp_path, **params):
+    """Run the notebook with papermill in a scratch directory (what it writes, e.g. figure
+    data, must not overwrite the committed paper-scale files)."""
     papermill = pytest.importorskip("papermill")
     out = tmp_path / f"{notebook.stem}-out.ipynb"
+    params.setdefault("cache", str(ROOT / "results"))
     return papermill.execute_notebook(
         str(notebook.with_suffix(".ipynb")), str(out), parameters=params,
-        cwd=str(notebook.parent), progress_bar=False, kernel_name="python3",
+        cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
     ), out
 
 
