@@ -86,6 +86,8 @@ ax2.set_title("(b) rates")
 ax1.legend(frameon=False, fontsize=8)
 fig.tight_layout()
 plt.show()
+
+# %% tags=["remove-input"]
 nbk.figure_data("conventions_tls", fig)
 
 # %% [markdown]
@@ -116,6 +118,8 @@ ax2.set_title("(b) rates")
 ax1.legend(frameon=False)
 fig.tight_layout()
 plt.show()
+
+# %% tags=["remove-input"]
 nbk.figure_data("conventions_eg", fig)
 
 # %% [markdown]

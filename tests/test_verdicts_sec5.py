@@ -76,6 +76,7 @@ def test_table_one_rows_and_printing(data, capsys):
         assert r.sign in "+-0" and r.verdict in VERDICTS and np.isfinite(r.shift)
         assert r.paper_sign == V.PAPER_TABLE_ONE[(r.model, r.quantity)]
         assert set(r.as_dict()) >= {"model", "quantity", "sign", "shift", "err", "verdict"}
+        assert [x in ("+", "-", "0") for x in r.other_thresholds.split()] == [True, True]
     assert [r.change for r in rows][2] == "N=10 -> N=60"
     V.print_table_one(rows)
     out = capsys.readouterr().out
@@ -156,3 +157,32 @@ def test_dropped_modes_counts_every_eg_rate_ensemble(data, capsys):
         assert r["kept"] == r["modes"] - r["conservation"] - r["unresolved"] >= 0
     V.print_dropped_modes(rows)
     assert capsys.readouterr().out.count("\n") == len(rows) + 1
+
+
+def test_size_scan_reports_the_lattice_box_density(data, capsys):
+    rows = V.size_scan(data[V.TG_SIZE], 3)
+    assert [r["N"] for r in rows] == [30, 60, 120]
+    for r in rows:  # L = N^(1/3) - 1, the default "lattice" box
+        assert r["L"] == pytest.approx(r["N"] ** (1 / 3) - 1)
+        assert r["density"] == pytest.approx(r["N"] / r["L"] ** 3)
+    assert rows[0]["density"] > rows[-1]["density"] > 1  # denser for small N
+    V.print_size_scan(data[V.EG_SIZE], 2)
+    assert capsys.readouterr().out.count("\n") == 4
+
+
+def test_a_hump_symmetric_in_log_lambda_is_not_a_flat_plateau():
+    # log10(lambda) Gaussian: the fitted exponent is ~1 (symmetric in log), but nothing is flat
+    rng = np.random.default_rng(3)
+    params = {"N": 4000, "W": 1.0, "J": 1.0, "T": 0.1}
+    for sigma in (1.0, 2.0):
+        counts = np.stack([np.histogram(rng.normal(-4.0, sigma, 4000), RATE_EDGES)[0]
+                           for _ in range(10)]).astype(np.int32)
+        hump = EnsembleResult(Path("."), {"params": params, "realizations": 10},
+                              {"rate_counts": counts})
+        assert abs(V.inverse_lambda_fit(hump).alpha - 1) < 0.1
+        assert V.inner_variation(hump) > 1.15
+        (c,) = [c for c in V.claims({V.EG_RATES: {"x": hump}}) if c.figure == "Fig. 9"]
+        assert c.verdict == "partly" and "hump" in c.why
+    # a true 1/lambda law is flat over the inner half of its plateau (Poisson noise only)
+    flat = fake_rates(params, 1e-8, 1e-2, rng)
+    assert V.inner_variation(flat) < 1.1
