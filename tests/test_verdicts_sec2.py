@@ -78,7 +78,7 @@ def test_claims_on_small_ensembles(data, capsys):
     out = capsys.readouterr().out
     assert "Fig. 2" in out and "Fig. 1" not in out
     V.print_claims(claims)
-    assert capsys.readouterr().out.count("verdict  |") == 3
+    assert capsys.readouterr().out.count("| verdict ") == 3
 
 
 def test_diagnostics_and_folded_dos(data):

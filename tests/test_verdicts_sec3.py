@@ -42,7 +42,7 @@ def test_claims_on_a_small_ensemble(small, capsys):
         assert isinstance(c, Claim) and c.verdict in VERDICTS
         assert c.target in ("fig-tg-rates", "fig-tg-relaxation")
     V.print_claims(claims, "Fig. 3")
-    assert capsys.readouterr().out.count("verdict  |") == 1
+    assert capsys.readouterr().out.count("| verdict ") == 1
     assert V.claims({}) == []
 
 

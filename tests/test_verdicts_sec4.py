@@ -69,8 +69,8 @@ def test_claims_skip_missing_experiments(data):
 def test_print_claims_is_fixed_format(data, capsys):
     V.print_claims(V.claims(data), "Fig. 6")
     out = capsys.readouterr().out
-    assert out.startswith("Fig. 6 | paper:")
-    assert "0x" not in out and "verdict  |" in out
+    assert out.lstrip().startswith("Fig. 6 | paper:")
+    assert "0x" not in out and "| verdict " in out
     V.print_claims([], "Fig. 99")
     assert "no claims" in capsys.readouterr().out
 

@@ -59,7 +59,6 @@ next (10 -> 100 -> 1000); it is significant when it exceeds ``SIGMAS`` combined 
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +68,7 @@ from .. import summaries as S
 from ..analysis import finite_size_factor
 from ..geometry import box_side, unit_ball_volume
 from ..realizations import NN_EDGES, RATE_EDGES, energy_edges
-from . import Claim
+from . import Claim, print_claims
 from .sec4 import dos_shape
 
 __all__ = [
@@ -572,19 +571,3 @@ def claims(data: dict) -> list[Claim]:
     if len(dist) >= 2:
         out += _distance_claims(dist)
     return out
-
-
-def print_claims(claims: list[Claim], figure: str | None = None, width: int = 100) -> None:
-    """Print the claims (those of ``figure`` only, if given) as fixed-format text blocks:
-    the paper's statement, our measurement with its uncertainty, the verdict and why."""
-    rows = [c for c in claims if figure is None or c.figure == figure]
-    if not rows:
-        print(f"no claims for {figure}")
-        return
-    for c in rows:
-        for i, line in enumerate(textwrap.wrap(c.statement, width - 12)):
-            print(f"{c.figure if i == 0 else '':>8} | {'paper:' if i == 0 else '':9}{line}")
-        for i, line in enumerate(textwrap.wrap(c.measured, width - 12)):
-            print(f"{'':8} | {'measured' if i == 0 else '':9}{line}")
-        for i, line in enumerate(textwrap.wrap(f"{c.verdict.upper()}: {c.why}", width - 12)):
-            print(f"{'':8} | {'verdict' if i == 0 else '':9}{line}")

@@ -42,7 +42,6 @@ Verdict rules (mechanical):
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +49,7 @@ import numpy as np
 from .. import analysis
 from .. import summaries as S
 from ..realizations import LOG_ABS_E_EDGES
-from . import Claim
+from . import Claim, print_claims
 
 __all__ = [
     "EXPERIMENT",
@@ -360,19 +359,3 @@ def claims(data: dict) -> list[Claim]:
             f"change < {RELAX_TOLERANCE:g} in every case",
             "fig-b1-rates"))
     return out
-
-
-def print_claims(claims: list[Claim], figure: str | None = None, width: int = 100) -> None:
-    """Print the claims (those of ``figure`` only, if given) as fixed-format text blocks:
-    the paper's statement, our measurement with its uncertainty, the verdict and why."""
-    rows = [c for c in claims if figure is None or c.figure == figure]
-    if not rows:
-        print(f"no claims for {figure}")
-        return
-    for c in rows:
-        for i, line in enumerate(textwrap.wrap(c.statement, width - 12)):
-            print(f"{c.figure if i == 0 else '':>8} | {'paper:' if i == 0 else '':9}{line}")
-        for i, line in enumerate(textwrap.wrap(c.measured, width - 12)):
-            print(f"{'':8} | {'measured' if i == 0 else '':9}{line}")
-        for i, line in enumerate(textwrap.wrap(f"{c.verdict.upper()}: {c.why}", width - 12)):
-            print(f"{'':8} | {'verdict' if i == 0 else '':9}{line}")

@@ -35,14 +35,13 @@ Verdict rules (mechanical; thresholds fixed before the paper-scale data were loo
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import integrate, special
 
 from ..realizations import LOG_ABS_E_EDGES, energy_edges
-from . import Claim
+from . import Claim, print_claims
 
 __all__ = [
     "GAP_BINS",
@@ -401,17 +400,3 @@ def claims(data: dict) -> list[Claim]:
     if FIG2 in data:
         out.append(_fig2_claim(data[FIG2]))
     return out
-
-
-def print_claims(claims: list[Claim], figure: str | None = None, width: int = 92) -> None:
-    """Print the claims (of ``figure`` only, if given) as fixed-format text blocks."""
-    rows = [c for c in claims if figure is None or c.figure == figure]
-    bar = "-" * width
-    for c in rows:
-        print(bar)
-        for key, text in (("figure", c.figure), ("paper", c.statement), ("measured", c.measured),
-                          ("verdict", c.verdict.upper()), ("why", c.why)):
-            print(textwrap.fill(text, width=width, initial_indent=f"{key:<9}| ",
-                                subsequent_indent=" " * 9 + "| "))
-    if rows:
-        print(bar)

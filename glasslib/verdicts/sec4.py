@@ -37,14 +37,13 @@ The DOS-shape and trend helpers here are shared with :mod:`glasslib.verdicts.sec
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import summaries as S
 from ..realizations import LOG_ABS_E_EDGES
-from . import Claim
+from . import Claim, print_claims
 
 __all__ = [
     "DISORDER",
@@ -329,17 +328,3 @@ def claims(data: dict) -> list[Claim]:
             curves, "J/W", "Fig. 7", "fig-tg-rates-interaction",
             "For increasing J/W the rates distributions are shifted to higher values", "+"))
     return out
-
-
-def print_claims(claims: list[Claim], figure: str | None = None, width: int = 100) -> None:
-    """Print the claims (those of ``figure`` only, if given) as fixed-format text blocks:
-    the paper's statement, our measurement with its uncertainty, the verdict and why."""
-    rows = [c for c in claims if figure is None or c.figure == figure]
-    if not rows:
-        print(f"no claims for {figure}")
-        return
-    for c in rows:
-        print(f"{c.figure} | paper: {c.statement}")
-        for line in textwrap.wrap(c.measured, width - 12):
-            print(f"  measured | {line}")
-        print(f"  verdict  | {c.verdict.upper()}: {c.why}")
