@@ -73,7 +73,7 @@ _before = set(globals())
 scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, recomputed in seconds
 cache = "../results"  # directory of the ensemble cache
 workers = None  # worker processes for anything computed (None: all cores)
-realizations = None  # realizations per curve (None: 10000, 1000, 300 for N = 10, 100, 1000)
+realizations = None  # realizations per curve (None: 3000, 1000, 300 for N = 10, 100, 1000)
 N = None  # must stay None: this page varies N itself (10, 100, 1000)
 seed = None  # base seed of every experiment (None: the recorded ones)
 T = None  # temperature of the mean-field EG, Figs. 14-15 (None: the paper's 0.1)
@@ -129,7 +129,7 @@ def plot_rates(axes, items, legend="a"):
 # %% [markdown]
 # ## Fig. 14: the DOS against system size
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass DOS for N = 10 (red triangles), N = 100 (green squares) and N = 1000 (blue asterisks), e^2/(r_nn T) = 10, W = 1, half filling, density as in Fig. 8 (box side sqrt N - 1); 10000, 1000 and 300 realizations (not stated in the paper). (a) The DOS against E in units of J = e^2/r_nn. (b) The region of the gap, with the gap half-width E_gap of each curve (dotted). Paper Fig. 14.", "name": "fig-eg-size-dos"}}
+# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass DOS for N = 10 (red triangles), N = 100 (green squares) and N = 1000 (blue asterisks), e^2/(r_nn T) = 10, W = 1, half filling, density as in Fig. 8 (box side sqrt N - 1); 3000, 1000 and 300 realizations (not stated in the paper). (a) The DOS against E in units of J = e^2/r_nn. (b) The region of the gap, with the gap half-width E_gap of each curve (dotted). Paper Fig. 14.", "name": "fig-eg-size-dos"}}
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 for (n, r, s), st in zip(size, STYLE):
     x, g = S.dos(r)
@@ -199,7 +199,7 @@ V.print_claims(claims, "Fig. 15")
 # curve stays normalized); the dashed line is Eq. (A2) in the rescaled variable,
 # $2\pi\xi^2 x' e^{-\pi \xi^2 x'^2}$, the same for every $N$.
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Rate distribution of the distance-only matrix A_ij = exp(-r_ij/xi) with the conservation diagonal, for N = 10 (red triangles), N = 100 (green squares) and N = 1000 (blue asterisks), xi = 0.1 r_nn, same boxes as Figs. 14-15 (10000, 1000 and 300 realizations). (a) Density per decade of lambda, dashed lines at lambda_min. Inset: density of x = -ln(lambda/2) after the rescaling x -> x ((sqrt N + 1)/(sqrt N - 1))^(1/2) of Eq. (A2), with Eq. (A2) itself (dashed). (b) p(lambda) on a linear axis. Rates in units of Gamma^0. Paper Fig. 16.", "name": "fig-eg-distance"}}
+# %% tags=["hide-input"] mystnb={"figure": {"caption": "Rate distribution of the distance-only matrix A_ij = exp(-r_ij/xi) with the conservation diagonal, for N = 10 (red triangles), N = 100 (green squares) and N = 1000 (blue asterisks), xi = 0.1 r_nn, same boxes as Figs. 14-15 (3000, 1000 and 300 realizations). (a) Density per decade of lambda, dashed lines at lambda_min. Inset: density of x = -ln(lambda/2) after the rescaling x -> x ((sqrt N + 1)/(sqrt N - 1))^(1/2) of Eq. (A2), with Eq. (A2) itself (dashed). (b) p(lambda) on a linear axis. Rates in units of Gamma^0. Paper Fig. 16.", "name": "fig-eg-distance"}}
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, dist, legend="b")
 inset = axes[0].inset_axes([0.09, 0.5, 0.4, 0.45])
