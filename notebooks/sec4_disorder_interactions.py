@@ -66,7 +66,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import glasslib as gl
-from glasslib import notebook as nbk, summaries as S
+from glasslib import notebook as nbk, plotting, summaries as S
 from glasslib.verdicts import sec4 as V
 
 _before = set(globals())
@@ -94,8 +94,7 @@ claims = V.claims(data)
 
 # %% tags=["hide-input"]
 # plotting helpers: the paper's colours and markers, in the order of increasing W (or W/J)
-STYLE = [dict(color="tab:blue", marker="*"), dict(color="tab:green", marker="s"),
-         dict(color="tab:red", marker="^")]
+STYLE = plotting.STYLE
 
 
 def curve_label(result, key):
@@ -115,42 +114,8 @@ def plot_abs_energy(ax, items, key):
 
 
 def plot_rates(axes, items, key, cuts):
-    """(a) log-rate density with lambda_min marked; (b) p(lambda) on a linear axis with C/lambda."""
-    ax_a, ax_b = axes
-    top = 10 * max(cuts[label].lambda_min for label, _ in items)
-    for (label, r), st in zip(items, STYLE):
-        c = cuts[label]
-        total = r.data["rate_counts"].sum()
-        # (a) on the quarter-decade bins of the lambda_min rule
-        edges, counts = S.rebin(r.data["rate_counts"].sum(axis=0), 5)
-        d4 = counts / (total * np.diff(edges))
-        keep = d4 > 0
-        ax_a.plot(10 ** (0.5 * (edges[1:] + edges[:-1]))[keep], d4[keep], lw=1, ms=5,
-                  label=curve_label(r, key), **st)
-        ax_a.axvline(c.lambda_min, color=st["color"], ls="--", lw=1)
-        level = c.level / total  # plateau level, per decade, normalized
-        # (b) on the 0.05-decade bins, as a density per unit lambda
-        x, d = S.log_rate_density(r)
-        keep = d > 0
-        lam = 10 ** x[keep]
-        inside = lam <= top
-        p_lin = d[keep][inside] / (lam[inside] * np.log(10))
-        ax_b.plot(lam[inside], p_lin, ls="none", ms=4, label=curve_label(r, key), **st)
-        grid = np.linspace(c.lambda_min, top, 200)
-        ax_b.plot(grid, level / (grid * np.log(10)), color=st["color"], lw=1, ls="--")
-        ax_b.axvline(c.lambda_min, color=st["color"], ls=":", lw=1)
-    ax_a.set_xscale("log")
-    ax_a.set_ylabel(r"density per decade of $\lambda$")
-    ax_a.set_title(r"(a) log scale; dashed: $\lambda_{min}$")
-    ax_a.legend(frameon=False)
-    # y range: twice the 1/lambda curve at the largest lambda_min (smaller cutoffs run off the top)
-    slow_label, slow_r = max(items, key=lambda item: cuts[item[0]].lambda_min)
-    slow = cuts[slow_label]
-    ax_b.set_ylim(0, 2 * slow.level / slow_r.data["rate_counts"].sum()
-                  / (slow.lambda_min * np.log(10)))
-    ax_b.set_xlim(0, top)
-    ax_b.set_ylabel(r"$p(\lambda)$")
-    ax_b.set_title(r"(b) linear scale; dashed: $C/\lambda$ at the plateau level")
+    """The two rate panels of the paper (glasslib.plotting.rate_panels)."""
+    plotting.rate_panels(axes, items, cuts, lambda r: curve_label(r, key))
 
 # %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass DOS for W = 1 (blue asterisks), W = 10 (green squares) and W = 100 (red triangles) at W/T = 10, J = 1, N = 1000 (300 realizations each; the paper does not state its number). (a) The DOS in units of W against E/W, so the three widths, 100x apart, share one axis. (b) The density per decade of |E| against |E| in units of J: where the gap sits at each W. Paper Fig. 4.", "name": "fig-tg-dos-disorder"}}
 items = V.ordered(data[V.DISORDER], "W")
