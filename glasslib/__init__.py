@@ -64,6 +64,7 @@ from .tls import (
     tls_energies,
     tls_rate_matrix,
     tls_rate_spectrum,
+    tls_symmetrized_rate_matrix,
     tls_relaxation_rates,
 )
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
+import signal
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 
 from .experiments import EXPERIMENTS, SCALES, ensembles, get_experiment
+
+#: the cache directory unless --cache says otherwise
+DEFAULT_CACHE = os.environ.get("GLASSLIB_CACHE", "results")
 
 
 def _value(text: str):
@@ -65,30 +73,130 @@ def cmd_run(args) -> int:
     return 0
 
 
-def cmd_verify(args) -> int:
-    from .runner import ensemble_dir, load_ensemble, verify_ensemble
+def _pick_seed(result) -> int:
+    """Default picks: a deterministic function of the ensemble and the current code."""
+    from .provenance import code_fingerprint
 
-    rng = np.random.default_rng(args.pick_seed)
+    blob = f"{result.meta['key']}:{code_fingerprint(result.meta['model'])}".encode()
+    return int(hashlib.sha256(blob).hexdigest()[:8], 16)
+
+
+def _verify_targets(args):
+    """(description, ensemble directory) of every ensemble named on the command line: an
+    experiment name or prefix (with the same --set/--realizations/--seed as the run that made
+    it), 'all', or the path of an ensemble directory."""
+    from .runner import ensemble_dir
+
+    overrides = _overrides(args.set)
+    names = []
+    for target in args.experiments:
+        if Path(target).is_dir() and (Path(target) / "meta.json").exists():
+            yield Path(target).name, Path(target)
+        else:
+            names.append(target)
+    for exp in _selected(names) if names else []:
+        for label, params, count in ensembles(exp, args.scale, realizations=args.realizations,
+                                              overrides=overrides):
+            seed = exp.seed if args.seed is None else args.seed
+            yield (f"{exp.name} {label}",
+                   ensemble_dir(args.cache, f"{exp.name}/{args.scale}", label, exp.model,
+                                params, seed, count))
+
+
+def _picks(args, result):
+    n = result.realizations
+    if args.all:
+        return list(range(n)), "all"
+    seed = _pick_seed(result) if args.pick_seed is None else args.pick_seed
+    rng = np.random.default_rng(seed)
+    picks = sorted(rng.choice(n, size=min(args.samples, n), replace=False).tolist())
+    return picks, f"pick seed {seed}"
+
+
+def _check_samples(args):
+    if args.samples is not None and args.samples < 1:
+        raise ValueError(f"--samples must be >= 1 (got {args.samples}); use --all to check "
+                         "every realization")
+    if args.samples is None:
+        args.samples = 2
+
+
+def cmd_verify(args) -> int:
+    from .runner import load_ensemble, verify_ensemble
+
+    _check_samples(args)
     failures = 0
-    for exp in _selected(args.experiments):
-        for label, params, count in ensembles(exp, args.scale):
-            path = ensemble_dir(args.cache, f"{exp.name}/{args.scale}", label, exp.model, params,
-                                exp.seed, count)
-            if not (path / "ensemble.npz").exists():
-                print(f"{exp.name} {label}: not in the cache ({path})")
-                failures += 1
-                continue
-            res = load_ensemble(path)
-            picks = rng.choice(count, size=min(args.samples, count), replace=False)
-            problems = verify_ensemble(res, picks)
-            status = "OK" if not problems else "MISMATCH " + "; ".join(problems)
-            print(f"{exp.name} {label}: realizations {sorted(picks.tolist())} {status}")
-            failures += bool(problems)
+    for name, path in _verify_targets(args):
+        if not (path / "ensemble.npz").exists():
+            print(f"{name}: not in the cache ({path})")
+            failures += 1
+            continue
+        res = load_ensemble(path, check_code=False)
+        picks, how = _picks(args, res)
+        started = time.perf_counter()
+        comparisons = verify_ensemble(res, picks, workers=args.workers,
+                                      progress=not args.no_progress)
+        bad = [c for c in comparisons if not c.ok]
+        levels = sorted({c.level for c in comparisons})
+        shown = picks if len(picks) <= 10 else f"{len(picks)} realizations"
+        status = "OK" if not bad else f"{len(bad)} MISMATCH(ES)"
+        print(f"{name}: {shown} ({how}; {'/'.join(levels)}; "
+              f"{time.perf_counter() - started:.1f} s) {status}")
+        wide = [c.index for c in comparisons if c.path == "diverged"]
+        if wide:
+            print(f"  solver path differed from the cached one for {wide}: compared with the "
+                  "wide residual bound")
+        for c in bad:
+            print("  " + c.describe())
+        failures += bool(bad)
     return 1 if failures else 0
 
 
+def cmd_certify(args) -> int:
+    from .provenance import code_fingerprint
+    from .runner import certify_ensemble, load_ensemble
+
+    _check_samples(args)
+    failures = 0
+    for name, path in _verify_targets(args):
+        if not (path / "ensemble.npz").exists():
+            print(f"{name}: not in the cache ({path})")
+            failures += 1
+            continue
+        res = load_ensemble(path, check_code=False)
+        current = code_fingerprint(res.meta["model"])
+        if current in {res.meta.get("fingerprint")} | {
+                c["fingerprint"] for c in res.meta.get("certified", [])}:
+            print(f"{name}: already valid for the current code ({current})")
+            continue
+        picks, how = _picks(args, res)
+        comparisons = certify_ensemble(res, picks, workers=args.workers,
+                                       progress=not args.no_progress)
+        bad = [c for c in comparisons if not c.ok]
+        if bad:
+            print(f"{name}: NOT certified: the current code gives other numbers "
+                  f"({len(bad)} of {len(picks)} realizations); recompute it with: "
+                  f"python -m glasslib recompute {path}")
+            for c in bad:
+                print("  " + c.describe())
+            failures += 1
+        else:
+            print(f"{name}: certified for code {current} ({len(picks)} realizations "
+                  f"recomputed, {how})")
+    return 1 if failures else 0
+
+
+def cmd_recompute(args) -> int:
+    from .runner import recompute_ensemble
+
+    for name, path in _verify_targets(args):
+        res = recompute_ensemble(path, workers=args.workers, progress=not args.no_progress)
+        print(f"{name}: recomputed {res.realizations} realizations -> {res.path}")
+    return 0
+
+
 def _cost_rows(cache, scale):
-    from .runner import ensemble_dir, load_ensemble
+    from .runner import CacheError, ensemble_dir, load_ensemble
 
     rows = []
     for exp in EXPERIMENTS.values():
@@ -98,7 +206,11 @@ def _cost_rows(cache, scale):
             if not (path / "ensemble.npz").exists():
                 rows.append((exp.name, label, params["N"], count, None, None, None, None))
                 continue
-            res = load_ensemble(path)
+            try:
+                res = load_ensemble(path)
+            except CacheError as exc:
+                rows.append((exp.name, label, params["N"], count, None, exc.problem, None, None))
+                continue
             d = res.data
             stages = {k[len("seconds_"):]: float(d[k].mean()) for k in d
                       if k.startswith("seconds_") and k != "seconds_total"}
@@ -116,7 +228,7 @@ def cost_table(cache, scale="paper") -> str:
     missing = 0
     for name, label, N, count, mean, stages, cpu, wall in _cost_rows(cache, scale):
         if mean is None:
-            lines.append(f"| {name} | {label} | {N} | {count} | not run | | |")
+            lines.append(f"| {name} | {label} | {N} | {count} | {stages or 'not run'} | | |")
             missing += 1
             continue
         parts = ", ".join(f"{k} {v:.3g}" for k, v in sorted(stages.items()))
@@ -160,7 +272,8 @@ def main(argv=None) -> int:
     def common(p):
         p.add_argument("experiments", nargs="+", help="experiment names or prefixes, or 'all'")
         p.add_argument("--scale", choices=SCALES, default="quick")
-        p.add_argument("--cache", default="results", help="cache directory (default ./results)")
+        p.add_argument("--cache", default=DEFAULT_CACHE,
+                       help="cache directory (default: $GLASSLIB_CACHE or ./results)")
 
     p = sub.add_parser("run", help="run (or resume, or load) experiments")
     common(p)
@@ -174,18 +287,60 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("status", help="markdown table of the cached ensembles and their cost")
     p.add_argument("--scale", choices=SCALES, default="paper")
-    p.add_argument("--cache", default="results")
+    p.add_argument("--cache", default=DEFAULT_CACHE)
     p.add_argument("--write", metavar="PAGE", default=None,
                    help="also put the table between the markers of PAGE (book/ensembles.md)")
     p.set_defaults(func=cmd_status)
-    p = sub.add_parser("verify", help="recompute random cached realizations and compare")
-    common(p)
-    p.add_argument("--samples", type=int, default=2)
-    p.add_argument("--pick-seed", type=int, default=None)
+
+    def targets(p, what):
+        common(p)
+        p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                       help="the overrides the ensembles were run with (repeatable)")
+        p.add_argument("--realizations", type=int, default=None,
+                       help="the realization count the ensembles were run with")
+        p.add_argument("--seed", type=int, default=None, help="the seed they were run with")
+        p.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+        p.add_argument("--no-progress", action="store_true")
+        if what != "recompute":
+            p.add_argument("--samples", type=int, default=None,
+                           help="realizations to recompute per ensemble (default 2)")
+            p.add_argument("--all", action="store_true", help="recompute every realization")
+            p.add_argument("--pick-seed", type=int, default=None,
+                           help="seed of the random picks (default: derived from the ensemble "
+                                "and the code, printed)")
+
+    p = sub.add_parser("verify", help="recompute cached realizations and compare them with the "
+                       "cache (bit for bit on the platform and code that made them, within the "
+                       "derived tolerances elsewhere)")
+    targets(p, "verify")
     p.set_defaults(func=cmd_verify)
+    p = sub.add_parser("certify", help="after a code change: recompute a few realizations and, "
+                       "if they agree with the cache, accept the cache for the new code")
+    targets(p, "certify")
+    p.set_defaults(func=cmd_certify)
+    p = sub.add_parser("recompute", help="delete a cached ensemble (damaged, or made by other "
+                       "code) and compute it again")
+    targets(p, "recompute")
+    p.set_defaults(func=cmd_recompute)
     args = parser.parse_args(argv)
+    from .runner import CacheError, Terminated
+
+    def on_sigterm(signum, frame):
+        raise Terminated("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         return args.func(args)
     except (ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except CacheError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Terminated:
+        # the runner already said what was saved and how to resume
+        return 128 + signal.SIGTERM
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
+    finally:
+        signal.signal(signal.SIGTERM, previous)

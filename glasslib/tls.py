@@ -40,6 +40,7 @@ __all__ = [
     "tls_relaxation_rates",
     "tls_rate_matrix",
     "tls_rate_spectrum",
+    "tls_symmetrized_rate_matrix",
 ]
 
 #: the paper's a_i ~ 1e8 K^-3 s^-1 (Eq. 10), for converting dimensionless rates to 1/s
@@ -251,13 +252,65 @@ def tls_rate_matrix(
     return A
 
 
-def tls_rate_spectrum(A, *, blas_threads: int | None = 1) -> np.ndarray:
-    """Relaxation rates of Eq. (B1): ``-Re(eig(A))``, sorted ascending (general eigensolver).
+def tls_rate_spectrum(A, *, method: str = "general", blas_threads: int | None = 1) -> np.ndarray:
+    """Relaxation rates of Eq. (B1), ascending: minus the eigenvalues of the rate matrix.
 
-    A is not symmetric (row i carries Delta_0i^2), so a general (nonsymmetric) LAPACK driver is
-    used. Imaginary parts are dropped (they are zero up to rounding for these matrices).
-    ``blas_threads`` pins LAPACK's threads (default 1) so results are bit-reproducible.
+    ``method="general"``: ``A`` from :func:`tls_rate_matrix` (not symmetric: row i carries
+    Delta_0i^2); ``-Re(eig(A))`` from a general LAPACK driver (imaginary parts are zero up to
+    rounding for these matrices). ``method="symmetric"``: ``A`` is the symmetric matrix of
+    :func:`tls_symmetrized_rate_matrix` (same spectrum); ``-eigvalsh(A)``, faster and with a
+    rigorous rounding bound. ``blas_threads`` pins LAPACK's threads (default 1) so results are
+    bit-reproducible.
     """
     A = check_square("A", A)
+    check_choice("method", method, ("general", "symmetric"))
     with _blas_threads(blas_threads):
+        if method == "symmetric":
+            return np.sort(-scipy.linalg.eigvalsh(A, check_finite=False))
         return np.sort(-scipy.linalg.eigvals(A, check_finite=False).real)
+
+
+def tls_symmetrized_rate_matrix(
+    couplings,
+    asymmetry_mf,
+    tunneling,
+    T: float,
+    *,
+    a: float = 1.0,
+    prefactor: float | str = "paper",
+    convention: str = "linearized",
+) -> np.ndarray:
+    """A symmetric matrix with the spectrum of Eq. (B1)'s ``A`` (:func:`tls_rate_matrix`).
+
+    ``A = diag(s) K - diag(lambda)`` with ``s_i = c a Delta_0i^2 Delta'_i / (T sinh(E_i/T))``.
+    Since ``E_i`` has the sign of ``Delta'_i``, every ``s_i`` has the sign of ``c`` (or is 0), so
+    ``A`` is similar to ``M = sgn(c) diag(sqrt|s|) K diag(sqrt|s|) - diag(lambda)``
+    (``M = D^{-1/2} A D^{1/2}`` with ``D = diag|s|``; where some ``s_i = 0`` both matrices are
+    limits of similar ones, so the spectra still agree). ``M`` is symmetric: its eigenvalues come
+    from a symmetric solver, with Weyl's bound on their rounding (:mod:`glasslib.error_bounds`),
+    several times faster than the general solver ``A`` needs.
+    """
+    K = check_array("couplings", couplings, ndim=2)
+    asymmetry_mf = check_array("asymmetry_mf", asymmetry_mf, ndim=1)
+    tunneling = check_array("tunneling", tunneling, ndim=1)
+    N = asymmetry_mf.shape[0]
+    if K.shape != (N, N) or tunneling.shape != (N,):
+        raise ValueError(f"couplings must be ({N}, {N}) and tunneling ({N},)")
+    T = check_real("T", T, positive=True)
+    check_choice("convention", convention, ("linearized", "paper"))
+    if isinstance(prefactor, str):
+        c = SCE_PREFACTORS[check_choice("prefactor", prefactor, SCE_PREFACTORS)]
+    else:
+        c = check_real("prefactor", prefactor)
+    if convention == "paper":
+        c = -1.0  # the printed f_ij: prefactor 1, opposite sign (see tls_rate_matrix)
+    E = tls_energies(asymmetry_mf, tunneling)
+    rates = tls_relaxation_rates(E, tunneling, T, a)
+    root = np.sqrt(abs(c) * a * tunneling**2 * np.abs(asymmetry_mf * _inv_sinh(E / T)) / T)
+    # K_ij (r_i r_j): the product r_i r_j is commutative, so M is exactly symmetric
+    M = np.multiply.outer(root, root)
+    M *= K
+    if c < 0:
+        M *= -1.0
+    M[np.diag_indices(N)] = -rates
+    return M

@@ -411,3 +411,40 @@ def test_eg_mean_field_solves_eq20_at_half_filling(seed, N, W, J, T):
     rounding = 8 * N * EPS * (np.abs(glass.site_energies) + 0.5 * J * inv_r.sum(1))
     assert np.all(np.abs(E - rhs) <= res.tol + rounding)
     assert abs(gl.occupations(E - mu, T).sum() - N / 2) <= 1e-9 * N
+
+
+@FEW
+@given(seed=seeds, N=sizes, W=st.floats(0.0, 3.0), J=st.floats(0.0, 3.0),
+       T=st.floats(0.05, 5.0), convention=st.sampled_from(["linearized", "paper"]))
+def test_tls_symmetrized_rate_matrix_is_similar_to_b1(seed, N, W, J, T, convention):
+    """M = D^{-1/2} A D^{1/2} with D = diag|s| (App. B's row scales): entry by entry, to the
+    rounding of two square roots and three products (8 eps relative), and symmetric exactly."""
+    glass, asym = _tls_inputs(seed, N, W, J)
+    K, t = glass.couplings, glass.tunneling
+    A = gl.tls_rate_matrix(K, asym, t, T, convention=convention)
+    M = gl.tls_symmetrized_rate_matrix(K, asym, t, T, convention=convention)
+    assert_array_equal(M, M.T)
+    off = _offdiag(N)
+    s = np.abs(A[off].reshape(N, N - 1) / np.where(K[off] == 0, 1, K[off]).reshape(N, N - 1))
+    s = s.max(axis=1)  # |s_i| = |A_ij / K_ij| for any j with K_ij != 0
+    ok = s > 0
+    d = np.sqrt(s)
+    similar = A * d[None, :] / np.where(ok, d, 1.0)[:, None]
+    rows = ok[:, None] & np.ones((1, N), bool)
+    mask = off & rows & ok[None, :]
+    np.testing.assert_allclose(M[mask], similar[mask], rtol=8 * EPS, atol=0)
+    assert_array_equal(np.diag(M), np.diag(A))
+
+
+def test_tls_b1_spectrum_symmetric_and_general_solvers_agree():
+    """On a small, mildly graded case the general solver on A and the symmetric one on M give
+    the same rates: within N eps max|lambda| (the symmetric solver's Weyl bound) times the
+    eigenvalue condition of the general problem, here below 1e3 (Delta_0 within one decade)."""
+    glass = gl.sample_tls_glass(3, 40, 1.0, 1.0, tunneling_range=(0.03, 0.1))
+    sol = gl.solve_tls_mean_field(glass, T=0.1, rng=4)
+    A = gl.tls_rate_matrix(glass.couplings, sol.x, glass.tunneling, 0.1)
+    M = gl.tls_symmetrized_rate_matrix(glass.couplings, sol.x, glass.tunneling, 0.1)
+    general = gl.tls_rate_spectrum(A)
+    symmetric = gl.tls_rate_spectrum(M, method="symmetric")
+    bound = 1e3 * 40 * EPS * np.max(np.abs(symmetric))
+    assert np.max(np.abs(general - symmetric)) < bound

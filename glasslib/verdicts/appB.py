@@ -240,36 +240,33 @@ def fraction_below(result, energy: float) -> float:
 
 
 def rebuild_b1_matrix(result, index: int = 0) -> np.ndarray:
-    """The matrix of Eq. (B1) of realization ``index``, recomputed from the ensemble's parameters
-    and seed exactly as :mod:`glasslib.realizations` does; checked against the stored rates."""
-    from .. import tls
-    from ..realizations import realization_seed, resolve_params
+    """The symmetrized matrix of Eq. (B1) (:func:`glasslib.tls_symmetrized_rate_matrix`, whose
+    spectrum is the stored ``b1_rates_sorted``) of realization ``index``, rebuilt by the same
+    builder as the runner and checked against the cached row by the comparator (bit for bit on
+    the platform that made it, within the derived tolerances elsewhere)."""
+    from ..comparator import compare_realization
+    from ..realizations import compute_realization
+    from ..runner import comparison_level
 
-    p = resolve_params(result.meta["model"], result.meta["params"])
-    sample_ss, order_ss = realization_seed(result.meta["seed"], index).spawn(2)
-    glass = tls.sample_tls_glass(
-        np.random.default_rng(sample_ss), p["N"], p["W"], p["J"], r_nn=p["r_nn"],
-        r_nn_convention=p["r_nn_convention"],
-        tunneling_range=(p["tunneling_min"], p["tunneling_max"]), dtype=np.float64)
-    res = tls.solve_tls_mean_field(glass, p["T"], prefactor=p["prefactor"], field=p["field"],
-                                   rng=np.random.default_rng(order_ss), tol=p["tol"],
-                                   anneal_from=p["anneal_from"])
-    A = tls.tls_rate_matrix(glass.couplings, res.x, glass.tunneling, p["T"],
-                            prefactor=p["prefactor"], convention=p["convention"])
-    if not np.array_equal(np.sort(-np.diag(A)), result.data["rates_sorted"][index]):
-        raise RuntimeError("the rebuilt realization does not match the stored rates")
-    return A
+    m = result.meta
+    fresh = compute_realization(m["model"], m["params"], m["seed"], index, keep_context=True)
+    comparison = compare_realization(result.row(index), fresh,
+                                     level=comparison_level(result, index), index=index)
+    if not comparison.ok:
+        raise RuntimeError("the rebuilt realization does not match the cache: "
+                           + comparison.describe())
+    return fresh.context["b1_matrix"]
 
 
-def permutation_noise(A, *, lowest: int = 100, seed: int = 0) -> tuple[float, float]:
-    """Rounding noise of the general eigensolver on ``A``: the spectra of ``A`` and of ``P A P^T``
-    (P a random permutation) are equal in exact arithmetic. Returns (largest absolute difference
-    among the ``lowest`` rates, the floor ``eps * max rate``)."""
+def permutation_noise(M, *, lowest: int = 100, seed: int = 0) -> tuple[float, float]:
+    """Rounding noise of the symmetric eigensolver on ``M``: the spectra of ``M`` and of
+    ``P M P^T`` (P a random permutation) are equal in exact arithmetic. Returns (largest
+    absolute difference among the ``lowest`` rates, the floor ``eps * max rate``)."""
     from ..tls import tls_rate_spectrum
 
-    a = tls_rate_spectrum(A)
-    perm = np.random.default_rng(seed).permutation(A.shape[0])
-    b = tls_rate_spectrum(A[np.ix_(perm, perm)])
+    a = tls_rate_spectrum(M, method="symmetric")
+    perm = np.random.default_rng(seed).permutation(M.shape[0])
+    b = tls_rate_spectrum(M[np.ix_(perm, perm)], method="symmetric")
     return float(np.max(np.abs(a[:lowest] - b[:lowest]))), float(EPS * np.max(np.abs(a)))
 
 

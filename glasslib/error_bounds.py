@@ -1,0 +1,402 @@
+"""How far two correct computations of the same realization may differ: a bound for every raw
+quantity a stored field is computed from (energies, rates, spectra, distances).
+
+The same code on another platform (another CPU, BLAS kernel or library build; see
+:mod:`glasslib.provenance`) rounds differently: numpy's transcendental functions have one
+implementation per SIMD level (they differ in the last bits between AVX-512 and AVX2 machines),
+OpenBLAS picks a kernel per CPU, and LAPACK's eigenvalues then differ by a few
+``eps * max(lambda)``. This module turns the numerics of each step into an interval
+``[lo_i, hi_i]`` that must contain the value *any* correct platform computes, given the values
+recomputed here; :mod:`glasslib.comparator` then checks the cached summary against it.
+
+Notation: ``eps`` is the float64 machine epsilon; "difference bound" means a bound on the
+difference between two platforms (so each platform's own rounding enters twice); "ulp" bounds
+for numpy's SIMD functions use 4 ulp per call (numpy documents at most 4 ULP for its vectorized
+exp/log family; the C library's are below 1 ulp).
+
+**The solver.** The mean-field solution ``x`` (``Delta'`` or ``E``) is found by a deterministic
+sequence of updates, compiled by numba from IEEE operations and the C library's tanh. Three cases,
+told apart by what each realization stores (``solution_digest``, ``iterations``,
+``site_updates``):
+
+1. *identical*: the digests of the two solutions agree, so they are the same bits and the solver
+   contributes nothing to any bound (what we see on every x86-64 CPU we tried: numpy's SIMD
+   functions and OpenBLAS differ, the solver's arithmetic does not);
+2. *same path*: the same sweeps and updates, different bits (another C library's tanh, say);
+3. *diverged*: some update was skipped on one platform and not on the other.
+
+In case 2 the solutions differ only by the propagation of rounding. A perturbation ``p`` of the
+fixed-point map ``F`` moves a stable fixed point by ``(I - DF)^{-1} p``: the amplification is
+``kappa = ||(I - DF)^{-1}||_inf``. We measured ``kappa`` = 36 (N = 10^3, T = 0.1) and 120
+(N = 10^4, T = 0.05) for the TLS glass at the paper's parameters
+(:func:`solver_amplification`; a test checks it at quick scale for every curve of the figure
+table); :data:`SOLVER_AMPLIFICATION` = 1000 bounds it with a margin. The rounding perturbation of
+site i is at most ``4 eps (|b_i| + |c| sum_j |K_ij| + |x_i| + |mu|)`` (the terms of
+``b_i + c sum_j K_ij m_j - x_i``, with ``|m_j| <= 1``, each rounded to about one ulp, one ulp of
+the tanh), so ``|dx_i| <= kappa * 4 eps * (...)``. In case 3 each solution has its residual
+below the tolerance, and ``|dx| <= kappa (r_a + r_b)`` with the two final residuals: much wider,
+and reported as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba as nb
+import numpy as np
+
+from . import tls as _tls
+from .geometry import BLOCK_ROWS
+
+__all__ = [
+    "EPS",
+    "SIMD_ULP",
+    "SOLVER_AMPLIFICATION",
+    "Interval",
+    "abs_row_sums",
+    "solver_amplification",
+    "raw_intervals",
+]
+
+EPS = float(np.finfo(np.float64).eps)
+#: ulps of error allowed per call of a numpy transcendental function (per platform)
+SIMD_ULP = 4.0
+#: bound on ||(I - DF)^{-1}||_inf at a converged mean-field solution (see the module doc)
+SOLVER_AMPLIFICATION = 1e3
+
+
+@dataclass
+class Interval:
+    """Values ``v_i`` known to lie in ``[lo_i, hi_i]``; ``include`` (None: all) marks values
+    that are surely part of the set (1) or may or may not be (0, e.g. modes near the floor
+    below which :func:`glasslib.electron_glass.drop_unresolved` drops them)."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    include: np.ndarray | None = None
+
+    def __post_init__(self):
+        self.lo = np.asarray(self.lo, float)
+        self.hi = np.asarray(self.hi, float)
+        if self.include is None:
+            self.include = np.ones(self.lo.shape, np.int8)
+
+    @property
+    def sure(self) -> np.ndarray:
+        return self.include == 1
+
+
+@nb.njit(cache=True)
+def _abs_row_sums(K):
+    n = K.shape[0]
+    out = np.zeros(n)
+    for i in range(n):
+        acc = 0.0
+        for j in range(K.shape[1]):
+            acc += abs(np.float64(K[i, j]))
+        out[i] = acc
+    return out
+
+
+def abs_row_sums(K) -> np.ndarray:
+    """``sum_j |K_ij|`` in float64 for every row (no N x N temporary)."""
+    return _abs_row_sums(np.ascontiguousarray(K))
+
+
+def solver_amplification(K, x, c: float, T: float, g=None, mu: float = 0.0) -> float:
+    """``||(I - DF)^{-1}||_inf`` at the solution ``x`` of ``x = b + c K tanh((phi(x) - mu)/2T)``
+    (dense inverse: O(N^3), for measurements, not for every realization)."""
+    x = np.asarray(x, float)
+    g = np.zeros_like(x) if g is None else np.asarray(g, float)
+    phi = np.sign(x) * np.hypot(x, g)
+    z = np.abs(phi - mu) / (2.0 * T)
+    # d tanh(z)/dx = sech^2(z) / 2T * dphi/dx, with sech^2 = 4 e^{-2z} / (1 + e^{-2z})^2
+    sech2 = 4.0 * np.exp(-2.0 * z) / (1.0 + np.exp(-2.0 * z)) ** 2
+    dphi = np.abs(x) / np.maximum(np.abs(phi), 1e-300)
+    s = sech2 / (2.0 * T) * np.where(g > 0, dphi, 1.0)
+    M = np.eye(x.size) - c * np.asarray(K, float) * s[None, :]
+    return float(np.abs(np.linalg.inv(M)).sum(axis=1).max())
+
+
+# --------------------------------------------------------------------------- the solver
+
+
+def _solver_halfwidth(K, b, c, x, mu, path, residuals, g=None, T=None, g_rel=0.0):
+    """Difference bound of the solution, per site (module doc)."""
+    if path == "identical":
+        return np.zeros(x.shape)
+    if path == "diverged":
+        return np.full(x.shape, SOLVER_AMPLIFICATION * float(sum(residuals)))
+    rows = abs_row_sums(K)
+    pert = 4.0 * EPS * (np.abs(b) + abs(c) * rows + np.abs(x) + abs(mu))
+    if g is not None:
+        # phi_j = sgn(x) sqrt(x^2 + g^2) moves by at most g_rel g_j when g_j does; tanh(phi/2T)
+        # then by g_rel g_j / 2T
+        pert = pert + abs(c) * rows * g_rel * float(np.max(g)) / (2.0 * T)
+    return SOLVER_AMPLIFICATION * pert
+
+
+def _tunneling_rel(params) -> float:
+    """Difference bound (relative) of Delta_0 = exp(U), U = a + (b - a) u uniform between
+    a = log(tunneling_min) and b = log(tunneling_max): a and b are numpy logs (SIMD_ULP each per
+    platform), so U differs by 2 SIMD_ULP eps (|a| + |b|) at most (twice: a and b - a), and exp
+    adds 2 SIMD_ULP eps."""
+    a, b = abs(np.log(params["tunneling_min"])), abs(np.log(params["tunneling_max"]))
+    return 4.0 * SIMD_ULP * EPS * (a + b) + 2.0 * SIMD_ULP * EPS
+
+
+# --------------------------------------------------------------------------- TLS glass
+
+
+def _tls_energy_interval(x, dx, g, g_rel) -> tuple[Interval, np.ndarray]:
+    """Eq. (6) ``E = sgn(x) hypot(x, g)``: ``|dE| <= dx + g_rel g + 4 eps |E|`` (hypot within
+    1 ulp per platform, plus the sign); where ``|x| <= dx`` the sign itself is uncertain."""
+    E = np.where(x >= 0, 1.0, -1.0) * np.hypot(x, g)
+    dE = dx + g_rel * g + 4.0 * EPS * np.abs(E)
+    lo, hi = E - dE, E + dE
+    flip = np.abs(x) <= dx
+    lo = np.where(flip, -(np.abs(E) + dE), lo)
+    hi = np.where(flip, np.abs(E) + dE, hi)
+    return Interval(lo, hi), dE
+
+
+def _coth_log_slope_bound(a, b, T):
+    """Sup over |E| in [a, b] of |d ln(|E| coth(|E|/2T)) / d|E|| = |1/E - 1/(T sinh(E/T))|.
+
+    Bounded by ``s(E) = min(1/E, E / 6T^2)`` (from ``sinh y <= 6y / (6 - y^2)`` for y^2 < 6),
+    which rises to its peak ``1 / (sqrt 6 T)`` at ``E = sqrt 6 T`` and falls after."""
+    peak = np.sqrt(6.0) * T
+
+    def s(E):
+        E = np.maximum(E, 0.0)
+        return np.minimum(1.0 / np.maximum(E, 1e-300), E / (6.0 * T * T))
+
+    inside = (a <= peak) & (peak <= b)
+    return np.where(inside, 1.0 / peak, np.maximum(s(a), s(b)))
+
+
+def _tls_rate_interval(rates, E, dE, g_rel, T) -> Interval:
+    """Eq. (12) ``lambda = a Delta_0^2 |E| coth(|E|/2T)``: relative difference bound
+    ``rho = 2 g_rel + s dE + 16 eps`` (s from :func:`_coth_log_slope_bound`; the 16 eps cover
+    the rounding of the square, the product and the tanh on both platforms)."""
+    absE = np.abs(E)
+    slope = _coth_log_slope_bound(np.maximum(absE - dE, 0.0), absE + dE, T)
+    rho = 2.0 * g_rel + slope * dE + 16.0 * EPS
+    return Interval(rates * np.exp(-rho), rates * np.exp(rho) * (1.0 + 4.0 * EPS))
+
+
+def _symmetric_eigen_halfwidth(row_bounds, spectrum) -> float:
+    """Weyl: a symmetric perturbation of norm <= max_i sum_j |dS_ij| moves every eigenvalue by
+    at most that; each platform's dense symmetric eigensolver adds at most N eps ||S||_2 (LAPACK's
+    backward error p(N) eps ||S|| with p(N) = N, far above the ~7 eps max(lambda) measured)."""
+    N = spectrum.size
+    return float(np.max(row_bounds)) + 2.0 * N * EPS * float(np.max(np.abs(spectrum)))
+
+
+def _b1_row_bounds(K, x, dx, g, g_rel, E, dE, T, c, rates_iv, a_coef=1.0):
+    """Row sums of the entrywise difference bound of the symmetrized B1 matrix
+    ``M_ij = sgn(c) r_i K_ij r_j`` (i != j), ``M_ii = -lambda_i``, with
+    ``r_i = sqrt(|c| a Delta_0i^2 |x_i| / (T |sinh(E_i / T)|))``.
+
+    ``ln r_i`` moves by at most ``(2 g_rel + dx/(|x| - dx) + coth((|E| - dE)/T) dE/T + 16 eps)/2``
+    (from ``ln r^2 = const + 2 ln Delta_0 + ln|x| - ln|sinh(E/T)|``); where ``|x| <= dx`` only
+    ``0 <= r_i <= sqrt(|c| a Delta_0^2 (|x| + dx) / (T sinh((|E| - dE)/T)))`` is known. K is
+    computed by the same IEEE operations everywhere; 8 eps per entry cover a compiler that fuses
+    them. The diagonal adds the Eq. (12) bound."""
+    absx, absE = np.abs(x), np.abs(E)
+    Elo = np.maximum(absE - dE, 1e-300)
+    inv_sinh_hi = np.abs(_tls._inv_sinh(Elo / T))
+    r = np.sqrt(abs(c) * a_coef * g**2 * absx * np.abs(_tls._inv_sinh(E / T)) / T)
+    coth_lo = 1.0 / np.tanh(np.minimum(Elo / T, 700.0))
+    safe = absx > 2.0 * dx
+    dlog = 0.5 * (2.0 * g_rel + np.where(safe, dx / np.maximum(absx - dx, 1e-300), 0.0)
+                  + coth_lo * dE / T + 16.0 * EPS)
+    dr = np.where(safe, r * np.expm1(dlog),
+                  np.sqrt(abs(c) * a_coef * g**2 * (absx + dx) * inv_sinh_hi / T))
+    N = x.size
+    rows = np.empty(N)
+    for s in range(0, N, BLOCK_ROWS):
+        e = min(s + BLOCK_ROWS, N)
+        Kb = np.abs(np.asarray(K[s:e], float))
+        entry = Kb * (dr[s:e, None] * (r[None, :] + dr[None, :]) + r[s:e, None] * dr[None, :])
+        entry += 8.0 * EPS * Kb * r[s:e, None] * r[None, :]
+        entry[np.arange(e - s), np.arange(s, e)] = 0.0
+        rows[s:e] = entry.sum(axis=1)
+    diag = np.maximum(rates_iv.hi - rates_iv.lo, 0.0)
+    return rows + diag
+
+
+# --------------------------------------------------------------------------- electron glass
+
+
+def _distance_halfwidth(r, L):
+    """Minimum-image distance, difference bound: each coordinate difference and its periodic fold
+    are within 3 ulps of L, the sum of squares (einsum, any order) within 4 eps r; twice."""
+    return 2.0 * (6.0 * EPS * L + 4.0 * EPS * r)
+
+
+def _log_sinh(y):
+    ay = np.maximum(np.abs(y), 1e-300)
+    return ay + np.log(-np.expm1(-2.0 * ay)) - np.log(2.0)
+
+
+def _eg_row_bounds(E, dE, r, L, T, xi):
+    """Row sums of the entrywise difference bound of S (Eq. 23 symmetrized, see
+    :mod:`glasslib.electron_glass`). With ``x = E/T`` (``dx = dE/T + 2 eps |x|``):
+
+    - off-diagonal ``S_ij = -exp(l_ij)``, ``l_ij = -r_ij/xi - ln sinh(|x_i - x_j|/2) - ln 2``:
+      ``|dl| <= dr/xi + coth(y_lo) (dx_i + dx_j)/2 + 2 * 8 eps (|r/xi| + |ln sinh| + 1)`` with
+      ``y_lo = (|x_i - x_j| - dx_i - dx_j)/2`` (mean value theorem; infinite if y_lo <= 0: two
+      energies too close to tell apart), then ``|dS| <= |S| (e^{|dl|} - 1 + 2 SIMD_ULP eps)``;
+    - diagonal ``S_ii = sum_k exp(l_ik + lc_i - lc_k)``, ``lc = ln cosh(x/2)`` moving by at most
+      ``|dx|/2``: each term as above plus ``(dx_i + dx_k)/2``, the sum of positive terms within
+      ``2 N eps`` more.
+    """
+    x = E / T
+    dx = dE / T + 2.0 * EPS * np.abs(x)
+    N = x.size
+    lc = np.abs(0.5 * x) + np.log1p(np.exp(-np.abs(x))) - np.log(2.0)
+    rows = np.empty(N)
+    for s in range(0, N, BLOCK_ROWS):
+        e = min(s + BLOCK_ROWS, N)
+        idx = (np.arange(e - s), np.arange(s, e))
+        gap = np.abs(x[s:e, None] - x[None, :])
+        ylo = 0.5 * (gap - dx[s:e, None] - dx[None, :])
+        ylo[idx] = 1.0
+        with np.errstate(divide="ignore"):
+            coth = np.where(ylo > 0, 1.0 / np.tanh(np.maximum(ylo, 1e-300)), np.inf)
+        ls = _log_sinh(0.5 * gap)
+        rb = np.asarray(r[s:e], float)
+        l_off = -rb / xi - ls - np.log(2.0)
+        dl = (_distance_halfwidth(rb, L) / xi + coth * 0.5 * (dx[s:e, None] + dx[None, :])
+              + 16.0 * EPS * (np.abs(rb / xi) + np.abs(ls) + 1.0))
+        rel_off = np.expm1(dl) + 2.0 * SIMD_ULP * EPS
+        off = np.exp(l_off)
+        off[idx] = 0.0
+        dl_diag = dl + 0.5 * (dx[s:e, None] + dx[None, :]) + 16.0 * EPS * (
+            np.abs(lc[s:e, None]) + np.abs(lc[None, :]))
+        term = np.exp(l_off + lc[s:e, None] - lc[None, :])
+        term[idx] = 0.0
+        with np.errstate(invalid="ignore"):
+            off_err = np.where(off > 0, off * rel_off, 0.0)
+            diag_err = np.where(term > 0, term * (np.expm1(dl_diag) + 2.0 * SIMD_ULP * EPS), 0.0)
+        diag = term.sum(axis=1)
+        rows[s:e] = off_err.sum(axis=1) + diag_err.sum(axis=1) + 4.0 * N * EPS * diag
+    return rows
+
+
+def _distance_matrix_row_bounds(r, L, xi):
+    """Fig. 16's ``S = -A``: off-diagonal ``exp(-r/xi)`` moves by ``e^{dr/xi + 16 eps r/xi} - 1``
+    relative (plus 2 SIMD_ULP eps for the exp), the diagonal (a sum of positive terms) by the
+    same plus ``2 N eps``."""
+    N = r.shape[0]
+    rows = np.empty(N)
+    for s in range(0, N, BLOCK_ROWS):
+        e = min(s + BLOCK_ROWS, N)
+        rb = np.asarray(r[s:e], float)
+        w = np.exp(-rb / xi)
+        w[np.arange(e - s), np.arange(s, e)] = 0.0
+        rel = np.expm1(_distance_halfwidth(rb, L) / xi + 16.0 * EPS * rb / xi) + 2 * SIMD_ULP * EPS
+        err = w * rel
+        rows[s:e] = 2.0 * err.sum(axis=1) + 4.0 * N * EPS * w.sum(axis=1)
+    return rows
+
+
+def _spectrum_modes(spectrum, delta) -> Interval:
+    """The modes :func:`glasslib.electron_glass.drop_unresolved` keeps, as intervals: the
+    smallest eigenvalue (the conservation mode) is dropped, then those below ``N eps max``.
+    A mode is surely kept if its interval lies above the floor's interval, surely dropped if it
+    lies below, and may be either otherwise; if the two smallest eigenvalues cannot be told
+    apart, either may be the dropped one."""
+    spectrum = np.sort(spectrum)
+    N = spectrum.size
+    top = float(np.max(np.abs(spectrum)))
+    rtol = N * EPS
+    floor_lo = rtol * max(top - delta, 0.0) * (1 - 4 * EPS)
+    floor_hi = rtol * (top + delta) * (1 + 4 * EPS)
+    cand = spectrum[1:]
+    lo, hi = cand - delta, cand + delta
+    include = np.where(lo > floor_hi, 1, np.where(hi <= floor_lo, -1, 0)).astype(np.int8)
+    if N > 1 and spectrum[1] - delta <= spectrum[0] + delta:
+        include[0] = min(include[0], 0)
+        lo = np.concatenate([[spectrum[0] - delta], lo])
+        hi = np.concatenate([[spectrum[0] + delta], hi])
+        include = np.concatenate([[0 if spectrum[0] + delta > floor_lo else -1], include])
+    return Interval(lo, hi, include.astype(np.int8))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def raw_intervals(real, row: dict) -> dict:
+    """Intervals for every raw quantity of the recomputed realization ``real``
+    (:class:`glasslib.realizations.Realization` computed with ``keep_context=True``), given the
+    cached ``row`` (its solver diagnostics tell whether both solves took the same path).
+
+    Returns ``{name: Interval}`` plus ``"path"``: how the two solves compare, ``"identical"``
+    (equal solution digests: no solver term in any bound), ``"same"`` (equal sweep and update
+    counts: rounding propagation), ``"diverged"`` (the residual bound), or None (no solver).
+    """
+    model, p, raw, ctx = real.model, real.params, real.raw, real.context
+    out: dict = {}
+    res = raw.get("solver")
+    path = None
+    if res is not None:
+        from .realizations import solution_digest
+
+        if int(row["solution_digest"]) == solution_digest(res):
+            path = "identical"
+        elif (int(row["iterations"]) == int(res.iterations)
+              and int(row["site_updates"]) == int(res.site_updates)):
+            path = "same"
+        else:
+            path = "diverged"
+    out["path"] = path
+    if model in ("tls", "tls_b1"):
+        glass = ctx["glass"]
+        g = glass.tunneling
+        g_rel = _tunneling_rel(p)
+        c = _tls.SCE_PREFACTORS.get(p["prefactor"], p["prefactor"]) if isinstance(
+            p["prefactor"], str) else float(p["prefactor"])
+        field_g = g if p["field"] == "energy" else None
+        dx = _solver_halfwidth(glass.couplings, glass.asymmetry, c, res.x, 0.0, path,
+                               (float(row["residual"]), res.residual), g=field_g, T=p["T"],
+                               g_rel=g_rel)
+        out["energies"], dE = _tls_energy_interval(res.x, dx, g, g_rel)
+        out["rates"] = _tls_rate_interval(raw["rates"], raw["energies"], dE, g_rel, p["T"])
+        if model == "tls_b1":
+            cb = -1.0 if p["convention"] == "paper" else c
+            rows = _b1_row_bounds(glass.couplings, res.x, dx, g, g_rel, raw["energies"], dE,
+                                  p["T"], cb, out["rates"])
+            d = _symmetric_eigen_halfwidth(rows, raw["b1_rates"])
+            out["b1_rates"] = Interval(raw["b1_rates"] - d, raw["b1_rates"] + d)
+    elif model == "eg":
+        glass = ctx["glass"]
+        c = -0.5 * p["J"]
+        dx = _solver_halfwidth(glass.inverse_distances, glass.site_energies, c, res.x, res.mu,
+                               path, (float(row["residual"]), res.residual))
+        if path != "diverged":
+            dmu = float(np.max(dx))
+        else:
+            # two solutions each within filling_tol of half filling: mu differs by the solution
+            # difference plus 2 filling_tol over the bare slope sum_i n_i (1 - n_i) / T
+            z = np.abs(raw["energies"]) / p["T"]
+            slope = float(np.sum(np.exp(-z) / (1.0 + np.exp(-z)) ** 2)) / p["T"]
+            dmu = float(np.max(dx)) + 2e-9 * p["N"] * 2.0 / max(slope, 1e-300)
+        dE = dx + dmu + 2.0 * EPS * np.abs(raw["energies"])
+        out["energies"] = Interval(raw["energies"] - dE, raw["energies"] + dE)
+        out["mu"] = Interval(np.array([res.mu - dmu]), np.array([res.mu + dmu]))
+        if p["xi"] is not None:
+            r = ctx["distances"]
+            rows = _eg_row_bounds(raw["energies"], dE, r, glass.L, p["T"], p["xi"])
+            d = _symmetric_eigen_halfwidth(rows, raw["spectrum"])
+            out["rates"] = _spectrum_modes(raw["spectrum"], d)
+    else:
+        r = ctx["distances"]
+        rows = _distance_matrix_row_bounds(r, ctx["L"], p["xi"])
+        d = _symmetric_eigen_halfwidth(rows, raw["spectrum"])
+        out["rates"] = _spectrum_modes(raw["spectrum"], d)
+        dnn = _distance_halfwidth(raw["nn"] * p["r_nn"], ctx["L"]) / p["r_nn"]
+        dnn = dnn + 2.0 * EPS * raw["nn"]
+        out["nn"] = Interval(raw["nn"] - dnn, raw["nn"] + dnn)
+    return out
