@@ -240,10 +240,10 @@ def fraction_below(result, energy: float) -> float:
 
 
 def rebuild_b1_matrix(result, index: int = 0) -> np.ndarray:
-    """The symmetrized matrix of Eq. (B1) (:func:`glasslib.tls_symmetrized_rate_matrix`, whose
-    spectrum is the stored ``b1_rates_sorted``) of realization ``index``, rebuilt by the same
-    builder as the runner and checked against the cached row by the comparator (bit for bit on
-    the platform that made it, within the derived tolerances elsewhere)."""
+    """The matrix of Eq. (B1) of realization ``index`` (whose spectrum is the stored
+    ``b1_rates_sorted``), rebuilt by the same builder as the runner and checked against the
+    cached row by the comparator (bit for bit on the platform that made it, within the derived
+    tolerances elsewhere)."""
     from ..comparator import compare_realization
     from ..realizations import compute_realization
     from ..runner import comparison_level
@@ -258,15 +258,15 @@ def rebuild_b1_matrix(result, index: int = 0) -> np.ndarray:
     return fresh.context["b1_matrix"]
 
 
-def permutation_noise(M, *, lowest: int = 100, seed: int = 0) -> tuple[float, float]:
-    """Rounding noise of the symmetric eigensolver on ``M``: the spectra of ``M`` and of
-    ``P M P^T`` (P a random permutation) are equal in exact arithmetic. Returns (largest
+def permutation_noise(A, *, lowest: int = 100, seed: int = 0) -> tuple[float, float]:
+    """Rounding noise of the general eigensolver on ``A``: the spectra of ``A`` and of
+    ``P A P^T`` (P a random permutation) are equal in exact arithmetic. Returns (largest
     absolute difference among the ``lowest`` rates, the floor ``eps * max rate``)."""
     from ..tls import tls_rate_spectrum
 
-    a = tls_rate_spectrum(M, method="symmetric")
-    perm = np.random.default_rng(seed).permutation(M.shape[0])
-    b = tls_rate_spectrum(M[np.ix_(perm, perm)], method="symmetric")
+    a = tls_rate_spectrum(A)
+    perm = np.random.default_rng(seed).permutation(A.shape[0])
+    b = tls_rate_spectrum(A[np.ix_(perm, perm)])
     return float(np.max(np.abs(a[:lowest] - b[:lowest]))), float(EPS * np.max(np.abs(a)))
 
 
