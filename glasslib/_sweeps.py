@@ -70,12 +70,16 @@ def tanh_field(x, g, mu, T):
     return out
 
 
-def _fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
+def _fill_upper_couplings(K, positions, L, start, stop, u, U0, power, r2_min, first):
     """K[i, j] = U0 * u[i - start, j - start] / r_ij^power for start <= i < stop, j > i.
 
     ``power`` is 3 (TLS glass, Eq. 2) or 1 (electron glass, Coulomb; pass u = 1).
 
-    Minimum-image distances in float64; entries with j <= i are left untouched.
+    Minimum-image distances in float64; entries with j <= i are left untouched. A pair with
+    ``r_ij^2 <= r2_min`` (coincident sites, see :func:`coincidence_r2`) is not divided by: its
+    entry is set to 0 and ``first[i - start]`` gets the smallest such j of row i (it is left
+    as it is, -1 from the caller, when row i has none). One slot per row, so rows stay
+    independent under ``prange``.
     """
     n = positions.shape[0]
     d = positions.shape[1]
@@ -90,7 +94,11 @@ def _fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
                 if delta > half:
                     delta = L - delta
                 r2 += delta * delta
-            if power == 3:
+            if r2 <= r2_min:
+                if first[ii] < 0:
+                    first[ii] = j
+                K[i, j] = 0.0
+            elif power == 3:
                 K[i, j] = U0 * u[ii, j - start] / (r2 * np.sqrt(r2))
             else:
                 K[i, j] = U0 * u[ii, j - start] / np.sqrt(r2)
@@ -152,10 +160,50 @@ _mirror_serial = nb.njit(cache=True)(_mirror_upper_to_lower)
 _mirror_parallel = nb.njit(cache=True, parallel=True)(_mirror_upper_to_lower)
 
 
+#: sites closer than this many machine epsilons times the box side are the same point
+COINCIDENCE_ULPS = 16
+
+
+def coincidence_r2(L):
+    """Squared distance below which two sites of a box of side ``L`` count as coincident.
+
+    A coordinate in ``[0, L)`` is stored to within ``eps L / 2``, and folding an image ``x + kL``
+    back into the box (:func:`glasslib.geometry.wrap_positions`) rounds by up to about
+    ``(|k| + 1) eps L / 2`` (measured: <= 3.2 eps L for |k| <= 5). So ``r <= 16 eps L``
+    (3.6e-15 L) cannot be told apart from 0 by the coordinates, while distinct random sites come
+    that close with probability ~ N^2 (16 eps)^d, i.e. never; and 1/r^3 there (> 10^42 / L^3)
+    would overflow float32 storage anyway.
+    """
+    r_min = COINCIDENCE_ULPS * np.finfo(np.float64).eps * float(L)
+    return r_min * r_min
+
+
 def fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
-    """See :func:`_fill_upper_couplings`; threaded for N >= PARALLEL_MIN_N (same result)."""
+    """See :func:`_fill_upper_couplings`; threaded for N >= PARALLEL_MIN_N (same result).
+
+    Raises ValueError naming the first pair of coincident sites (smallest i, then j; also
+    through the periodic wrap) instead of dividing by a zero distance.
+    """
     big = positions.shape[0] >= PARALLEL_MIN_N
-    (_fill_parallel if big else _fill_serial)(K, positions, L, start, stop, u, U0, power)
+    first = np.full(stop - start, -1, dtype=np.int64)
+    (_fill_parallel if big else _fill_serial)(
+        K, positions, L, start, stop, u, U0, power, coincidence_r2(L), first
+    )
+    hit = np.flatnonzero(first >= 0)
+    if hit.size:
+        i = start + int(hit[0])
+        j = int(first[hit[0]])
+        r = float(np.sqrt(np.sum(np.square(_min_image(positions[i] - positions[j], L)))))
+        raise ValueError(
+            f"positions must be distinct sites: sites {i} and {j} coincide (minimum-image "
+            f"distance {r:.3g} in the periodic box of side {L:g}, zero up to the rounding of "
+            f"the coordinates): the 1/r^{power:g} coupling is infinite"
+        )
+
+
+def _min_image(delta, L):
+    delta = np.abs(delta)
+    return np.where(delta > 0.5 * L, L - delta, delta)
 
 
 def mirror_upper_to_lower(K):
@@ -183,6 +231,33 @@ def matvec64(K, m):
     if m.shape[0] >= PARALLEL_MIN_N:
         return _matvec64_parallel(K, m)
     return _matvec64_serial(K, m)
+
+
+def _abs_row_sums(K):
+    """sum_j |K_ij| per row in float64 (sequential per row: thread-count independent)."""
+    n = K.shape[0]
+    out = np.empty(n)
+    for i in nb.prange(n):
+        acc = 0.0
+        row = K[i]
+        for j in range(row.shape[0]):
+            acc += abs(np.float64(row[j]))
+        out[i] = acc
+    return out
+
+
+_abs_row_sums_serial = nb.njit(cache=True)(_abs_row_sums)
+_abs_row_sums_parallel = nb.njit(cache=True, parallel=True)(_abs_row_sums)
+
+
+def abs_row_sums(K):
+    """``sum_j |K_ij|`` for every row, float64; NaN or inf in a row makes its sum non-finite.
+
+    One O(N^2) pass without temporaries; threaded (numba) for N >= PARALLEL_MIN_N.
+    """
+    if K.shape[0] >= PARALLEL_MIN_N:
+        return _abs_row_sums_parallel(K)
+    return _abs_row_sums_serial(K)
 
 
 def fixed_point_map(K, b, c, m):

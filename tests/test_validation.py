@@ -71,6 +71,9 @@ BASE = {
         tls.tls_relaxation_rates, dict(energies=ENERGIES, tunneling=TUNNELING, T=0.5, a=1.0)),
     "tls_rate_matrix": (
         tls.tls_rate_matrix, dict(couplings=K0, asymmetry_mf=ASYM, tunneling=TUNNELING, T=0.5)),
+    "tls_symmetrized_rate_matrix": (
+        tls.tls_symmetrized_rate_matrix,
+        dict(couplings=K0, asymmetry_mf=ASYM, tunneling=TUNNELING, T=0.5)),
     "tls_rate_spectrum": (tls.tls_rate_spectrum, dict(A=A0)),
     "sample_electron_glass": (electron_glass.sample_electron_glass, dict(rng=0, N=5, W=1.0)),
     "coulomb_matrix": (electron_glass.coulomb_matrix, dict(positions=POS, L=L0, r_nn=1.0)),
@@ -166,7 +169,7 @@ STRINGS = ["a", "b", "c", "d"]
 bad("box_side sample_sites sample_tls_glass sample_electron_glass nearest_neighbour_pdf "
     "finite_size_factor finite_size_log_rate_pdf rescale_log_rates", "N", BAD_N)
 # temperature: T <= 0, NaN, inf, wrong type
-bad("solve_tls_mean_field tls_relaxation_rates tls_rate_matrix solve_eg_mean_field occupations "
+bad("solve_tls_mean_field tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix solve_eg_mean_field occupations "
     "occupation_variance miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix "
     "solve_fixed_point anneal_ladder half_filling_mu", "T", BAD_POSITIVE)
 # widths and length scales
@@ -178,7 +181,7 @@ bad("sample_sites wrap_positions minimum_image_distances distance_row_blocks nea
 bad("sample_tls_glass sample_electron_glass", "W", BAD_NONNEGATIVE)
 bad("sample_tls_glass solve_eg_mean_field", "J", BAD_NONNEGATIVE)
 bad("sample_couplings", "U0", BAD_NONNEGATIVE)
-bad("tls_relaxation_rates tls_rate_matrix", "a", BAD_POSITIVE)
+bad("tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix", "a", BAD_POSITIVE)
 bad("finite_size_log_rate_pdf", "r_bar", BAD_POSITIVE)
 bad("poisson_mean_nn_distance", "density", BAD_POSITIVE)
 bad("unit_ball_volume poisson_mean_nn_distance box_side sample_sites sample_tls_glass "
@@ -215,12 +218,12 @@ bad("sample_sites sample_tls_glass sample_electron_glass sample_couplings solve_
 bad("sample_tls_glass sample_electron_glass", "r_nn_convention", BAD_CHOICE)
 # box_side's argument is called convention; its message says r_nn_convention
 bad("box_side", "convention", BAD_CHOICE, regex=r"\b(r_nn_)?convention must")
-bad("solve_tls_mean_field tls_rate_matrix", "prefactor", [("foo", VE), ("Paper", VE), (None, TE),
+bad("solve_tls_mean_field tls_rate_matrix tls_symmetrized_rate_matrix", "prefactor", [("foo", VE), ("Paper", VE), (None, TE),
                                                           (NAN, VE)])
 bad("solve_tls_mean_field", "field", BAD_CHOICE)
 bad("solve_tls_mean_field", "anneal_from", [("foo", VE)])
-bad("tls_rate_matrix", "convention", BAD_CHOICE)
-bad("relaxation_spectrum", "method", BAD_CHOICE)
+bad("tls_rate_matrix tls_symmetrized_rate_matrix", "convention", BAD_CHOICE)
+bad("relaxation_spectrum tls_rate_spectrum", "method", BAD_CHOICE)
 bad("solve_tls_mean_field solve_eg_mean_field solve_fixed_point", "on_fail", BAD_CHOICE)
 bad("sample_tls_glass sample_electron_glass sample_couplings coulomb_matrix "
     "minimum_image_distances", "dtype", [(np.int32, TE), (np.int64, TE), (np.complex128, TE)])
@@ -238,13 +241,13 @@ ARRAY_ARGS = {
     # argument: (functions, a valid array of that argument)
     "energies": ("tls_relaxation_rates occupations occupation_variance miller_abrahams_rates "
                  "eg_rate_matrix eg_symmetrized_rate_matrix", ENERGIES),
-    "tunneling": ("tls_energies tls_relaxation_rates tls_rate_matrix", TUNNELING),
-    "asymmetry_mf": ("tls_energies tls_rate_matrix", ASYM),
+    "tunneling": ("tls_energies tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix", TUNNELING),
+    "asymmetry_mf": ("tls_energies tls_rate_matrix tls_symmetrized_rate_matrix", ASYM),
     "distances": ("miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix "
                   "distance_rate_matrix", DIST),
     "positions": ("minimum_image_distances distance_row_blocks nearest_neighbour_distances "
                   "sample_couplings coulomb_matrix", POS),
-    "couplings": ("tls_rate_matrix", K0),
+    "couplings": ("tls_rate_matrix tls_symmetrized_rate_matrix", K0),
     "A": ("tls_rate_spectrum", A0),
     "matrix": ("relaxation_spectrum", S0),
     "rates": ("drop_unresolved relaxation_curve fit_inverse_lambda", RATES),
@@ -271,10 +274,10 @@ bad("solve_fixed_point", "K", [(with_nan(K0), VE), ([STRINGS] * N0, TE),
 bad("solve_fixed_point", "x0", [(with_nan(ASYM), VE), (np.zeros(N0 + 1), VE)])
 bad("solve_fixed_point", "g", [(np.ones(N0 + 1), VE)])
 # wrong shapes
-bad("tls_rate_matrix", "couplings", [(np.zeros((N0, N0 + 1)), VE), (np.zeros(N0), VE),
+bad("tls_rate_matrix tls_symmetrized_rate_matrix", "couplings", [(np.zeros((N0, N0 + 1)), VE), (np.zeros(N0), VE),
                                      (np.zeros((N0 - 1, N0 - 1)), VE)])
-bad("tls_rate_matrix", "tunneling", [(np.ones(N0 + 1), VE)], regex=r"\btunneling\b")
-bad("tls_rate_matrix", "asymmetry_mf", [(np.zeros((N0, 1)), VE)])
+bad("tls_rate_matrix tls_symmetrized_rate_matrix", "tunneling", [(np.ones(N0 + 1), VE)], regex=r"\btunneling\b")
+bad("tls_rate_matrix tls_symmetrized_rate_matrix", "asymmetry_mf", [(np.zeros((N0, 1)), VE)])
 bad("tls_energies", "tunneling", [(np.ones(N0 - 1), VE)])
 bad("tls_relaxation_rates", "tunneling", [(np.ones(N0 - 1), VE)])
 bad("miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix", "distances",
