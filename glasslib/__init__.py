@@ -64,8 +64,8 @@ from .tls import (
     tls_energies,
     tls_rate_matrix,
     tls_rate_spectrum,
-    tls_symmetrized_rate_matrix,
     tls_relaxation_rates,
+    tls_symmetrized_rate_matrix,
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -40,27 +40,6 @@ def _row_dot(K, i, m):
 
 
 @nb.njit(cache=True)
-def sequential_sweep(K, b, c, g, mu, T, x, m, order, damping):
-    """One asynchronous (Gauss-Seidel) sweep in the given site order; updates x and m in place.
-
-    Returns the largest change ``max_i |x_i(new) - x_i(old)|`` of the sweep.
-    """
-    two_t = 2.0 * T
-    biggest = 0.0
-    for k in range(order.shape[0]):
-        i = order[k]
-        # K_ii = 0, so the row sum is over j != i without a branch
-        target = b[i] + c * _row_dot(K, i, m)
-        new = (1.0 - damping) * target + damping * x[i]
-        change = abs(new - x[i])
-        if change > biggest:
-            biggest = change
-        x[i] = new
-        m[i] = np.tanh((_phi(new, g[i]) - mu) / two_t)
-    return biggest
-
-
-@nb.njit(cache=True)
 def tanh_field(x, g, mu, T):
     """m_j = tanh((phi_j(x_j) - mu) / 2T) for all sites."""
     n = x.shape[0]
@@ -212,7 +191,8 @@ def mirror_upper_to_lower(K):
 
 
 def _matvec64(K, m):
-    """K @ m with float64 accumulation in each row (sequential per row: thread-count independent)."""
+    """K @ m with float64 accumulation in each row (sequential per row: independent of the
+    thread count)."""
     n = m.shape[0]
     out = np.empty(n)
     for i in nb.prange(n):

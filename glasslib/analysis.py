@@ -180,7 +180,8 @@ def relaxation_curve(rates, t, weights=None, *, chunk: int = 1 << 16) -> np.ndar
 
 
 def log_relaxation(t, lambda_min: float, c: float = 1.0) -> np.ndarray:
-    """Eq. (17): ``|delta sigma| ~ -c [gamma_E + log(lambda_min t)]``, for 1/lambda_max < t < 1/lambda_min.
+    """Eq. (17): ``|delta sigma| ~ -c [gamma_E + log(lambda_min t)]``, for
+    1/lambda_max < t < 1/lambda_min.
 
     The small-argument form of :func:`exact_log_relaxation` (``E1(x) = -gamma_E - log x + O(x)``).
     """

@@ -1,4 +1,5 @@
-"""Command line: ``python -m glasslib list | run | verify`` (the experiments of the figure table)."""
+"""Command line: ``python -m glasslib list | run | status | verify | certify | recompute``
+(the experiments of the figure table and their cache)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ DEFAULT_CACHE = os.environ.get("GLASSLIB_CACHE", "results")
 
 
 def _value(text: str):
-    """Parse a ``--set`` value: JSON (numbers, null, true/false, quoted strings) or a bare string."""
+    """Parse a ``--set`` value: JSON (numbers, null, true/false, quoted strings) or a bare
+    string."""
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -121,17 +123,27 @@ def _check_samples(args):
         args.samples = 2
 
 
-def cmd_verify(args) -> int:
-    from .runner import load_ensemble, verify_ensemble
+def _cached_targets(args):
+    """(name, path, loaded ensemble) of every target in the cache; missing ones are printed."""
+    from .runner import load_ensemble
 
     _check_samples(args)
-    failures = 0
     for name, path in _verify_targets(args):
         if not (path / "ensemble.npz").exists():
             print(f"{name}: not in the cache ({path})")
+            yield name, path, None
+        else:
+            yield name, path, load_ensemble(path, check_code=False)
+
+
+def cmd_verify(args) -> int:
+    from .runner import verify_ensemble
+
+    failures = 0
+    for name, _, res in _cached_targets(args):
+        if res is None:
             failures += 1
             continue
-        res = load_ensemble(path, check_code=False)
         picks, how = _picks(args, res)
         started = time.perf_counter()
         comparisons = verify_ensemble(res, picks, workers=args.workers,
@@ -154,16 +166,13 @@ def cmd_verify(args) -> int:
 
 def cmd_certify(args) -> int:
     from .provenance import code_fingerprint
-    from .runner import certify_ensemble, load_ensemble
+    from .runner import certify_ensemble
 
-    _check_samples(args)
     failures = 0
-    for name, path in _verify_targets(args):
-        if not (path / "ensemble.npz").exists():
-            print(f"{name}: not in the cache ({path})")
+    for name, path, res in _cached_targets(args):
+        if res is None:
             failures += 1
             continue
-        res = load_ensemble(path, check_code=False)
         current = code_fingerprint(res.meta["model"])
         if current in {res.meta.get("fingerprint")} | {
                 c["fingerprint"] for c in res.meta.get("certified", [])}:
@@ -222,7 +231,8 @@ def _cost_rows(cache, scale):
 
 def cost_table(cache, scale="paper") -> str:
     """Markdown table of every ensemble's cost, from the cached timings (one core per worker)."""
-    lines = ["| experiment | curve | N | realizations | s / realization (stages) | CPU s | wall s |",
+    lines = ["| experiment | curve | N | realizations | s / realization (stages) | CPU s "
+             "| wall s |",
              "|---|---|---|---|---|---|---|"]
     total_cpu = total_wall = 0.0
     missing = 0

@@ -152,7 +152,8 @@ def histogram_violation(counts, edges, t_lo, t_hi, sure, maybe_absent=None, outs
         sure_out = int(np.sum(sure & ~absent & ((kb < 0) | (ka > B - 1))))
         can_out = int(np.sum((ka < 0) | (kb > B - 1)))
         if not sure_out <= int(outside) <= can_out:
-            return f"{int(outside)} values outside the edges, but between {sure_out} and {can_out} can be"
+            return (f"{int(outside)} values outside the edges, but between {sure_out} and "
+                    f"{can_out} can be")
         if not n_in_sure <= total <= ka.size:
             return f"{total} values counted, but between {n_in_sure} and {ka.size} exist"
     return None

@@ -140,7 +140,8 @@ def solve_eg_mean_field(
     damping: float = 0.0,
     on_fail: str = "warn",
 ) -> MeanFieldResult:
-    """Eq. (20) at exact half filling: ``E_i = eps_i - (J/2) sum_j (r_nn/r_ij) tanh((E_j - mu)/2T)``.
+    """Eq. (20) at exact half filling:
+    ``E_i = eps_i - (J/2) sum_j (r_nn/r_ij) tanh((E_j - mu)/2T)``.
 
     ``mu`` is re-solved after every sweep so that ``sum_i n_i = N/2`` exactly, with
     ``n_i = 1 / (exp((E_i - mu)/T) + 1)``; the field is ``sum_j (e^2/r_ij)(n_j - 1/2)``, i.e.
@@ -167,7 +168,8 @@ def occupations(energies, T: float) -> np.ndarray:
 
 
 def occupation_variance(energies, T: float) -> np.ndarray:
-    """``n_i (1 - n_i) = 1 / (4 cosh^2(E_i / 2T))`` without cancellation or overflow (the D of Eq. 23)."""
+    """``n_i (1 - n_i) = 1 / (4 cosh^2(E_i / 2T))`` without cancellation or overflow (the D of
+    Eq. 23)."""
     energies = check_array("energies", energies)
     T = check_real("T", T, positive=True)
     check_energy_ratio(energies, T)

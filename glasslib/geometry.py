@@ -15,7 +15,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gamma
 
-from ._validation import check_array, check_choice, check_float_dtype, check_int, check_real, check_rng
+from ._validation import (
+    check_array,
+    check_choice,
+    check_float_dtype,
+    check_int,
+    check_real,
+    check_rng,
+)
 
 __all__ = [
     "R_NN_CONVENTIONS",

@@ -20,7 +20,7 @@ __all__ = ["COMMON", "check_parameters", "load", "overrides", "figure_data"]
 #: parameters every notebook has: (kind, allow None)
 COMMON = {
     "scale": ("scale", False),
-    "cache": ("str", False),
+    "cache": ("str", True),
     "workers": ("int>=1", True),
     "realizations": ("int>=1", True),
     "N": ("int>=2", True),
@@ -57,7 +57,9 @@ def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> 
 
     ``spec`` maps extra parameter names to ``(kind, allow_none)`` with kind one of ``"scale"``,
     ``"str"``, ``"int>=K"``, ``"positive"``, ``"nonnegative"``; :data:`COMMON` is always included.
-    Returns ``{name: value}``. Unknown names raise ``ValueError`` listing them and the known ones.
+    Returns ``{name: value}``, with ``cache=None`` resolved by
+    :func:`glasslib.runner.default_cache`. Unknown names raise ``ValueError`` listing them and
+    the known ones.
     """
     spec = {**COMMON, **(spec or {})}
     defined = {
@@ -70,7 +72,12 @@ def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> 
     missing = sorted(set(spec) - defined)
     if missing:
         raise ValueError(f"parameter cell must define {missing}")
-    return {name: _check(name, *spec[name], namespace[name]) for name in sorted(spec)}
+    out = {name: _check(name, *spec[name], namespace[name]) for name in sorted(spec)}
+    if out["cache"] is None:
+        from .runner import default_cache
+
+        out["cache"] = str(default_cache())
+    return out
 
 
 def overrides(P: dict, model_keys=("N", "T", "W", "J", "xi")) -> dict:
@@ -119,6 +126,6 @@ def figure_data(name: str, fig=None, directory: str = "figdata") -> None:
             for j, line in enumerate(ax.get_lines()):
                 label = line.get_label()
                 series = label if not label.startswith("_") else f"line {j}"
-                for x, y in zip(line.get_xdata(), line.get_ydata()):
+                for x, y in zip(line.get_xdata(), line.get_ydata(), strict=False):
                     writer.writerow([panel, series, f"{float(x):.8g}", f"{float(y):.8g}"])
     display(Markdown(f"Figure data: {{download}}`{path.name} <{path.as_posix()}>`"))

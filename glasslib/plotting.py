@@ -25,7 +25,7 @@ def rate_panels(axes, items, cuts, label_of) -> None:
     """
     ax_a, ax_b = axes
     top = 10 * max(cuts[label].lambda_min for label, _ in items)
-    for (label, r), st in zip(items, STYLE):
+    for (label, r), st in zip(items, STYLE, strict=False):
         c = cuts[label]
         total = r.data["rate_counts"].sum()
         edges, counts = S.rebin(r.data["rate_counts"].sum(axis=0), 5)  # the lambda_min bins

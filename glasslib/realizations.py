@@ -128,7 +128,8 @@ def resolve_params(model: str, params: dict | None = None) -> dict:
 
 
 def realization_seed(seed: int, index: int) -> np.random.SeedSequence:
-    """Child ``index`` of ``SeedSequence(seed)``: identical to ``SeedSequence(seed).spawn(n)[index]``."""
+    """Child ``index`` of ``SeedSequence(seed)``: identical to
+    ``SeedSequence(seed).spawn(n)[index]``."""
     seed = check_int("seed", seed, minimum=0)
     index = check_int("index", index, minimum=0)
     return np.random.SeedSequence(seed, spawn_key=(index,))
@@ -438,9 +439,9 @@ def estimate_memory(model: str, params: dict) -> int:
     """Peak memory (bytes) of one realization: its N x N matrices and the eigensolver's copy.
 
     Counted from the code: the TLS coupling matrix (float32; float64 for ``tls_b1``, plus the
-    B1 matrix, LAPACK's copy and its Hessenberg workspace); the electron glass's Coulomb kernel (float64,
-    float32 above ``EG_FLOAT32_ABOVE`` sites) and, with ``xi``, the distance matrix, the rate
-    matrix and about four N x N temporaries of its construction, plus LAPACK's copy; Fig. 16's
+    B1 matrix, LAPACK's copy and its Hessenberg workspace); the electron glass's Coulomb kernel
+    (float64, float32 above ``EG_FLOAT32_ABOVE`` sites) and, with ``xi``, the distance matrix, the
+    rate matrix and about four N x N temporaries of its construction, plus LAPACK's copy; Fig. 16's
     distances, matrix and two temporaries. A fixed 300 MB covers the interpreter and libraries.
     """
     params = resolve_params(model, params)

@@ -81,6 +81,7 @@ __all__ = [
     "comparison_level",
     "software_versions",
     "available_memory",
+    "default_cache",
 ]
 
 #: layout of the files below; part of every key (format 1 had no checksums or fingerprints)
@@ -104,7 +105,7 @@ class CorruptCacheError(CacheError):
 
 
 class StaleCacheError(CacheError):
-    """The cache was made by other code (fingerprint or format) and is not certified for this one."""
+    """The cache was made by other code (fingerprint or format) and is not certified for it."""
 
 
 class InsufficientMemoryError(ValueError):
@@ -113,6 +114,18 @@ class InsufficientMemoryError(ValueError):
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: finished realizations are kept, the run can be resumed."""
+
+
+def default_cache() -> Path:
+    """Where notebooks look for ensembles by default: ``$GLASSLIB_CACHE`` if set, else the
+    ``results/`` of the repository this glasslib was installed from (editable install), else
+    ``./results``. (The command line uses ``$GLASSLIB_CACHE`` or ``./results``.)"""
+    if os.environ.get("GLASSLIB_CACHE"):
+        return Path(os.environ["GLASSLIB_CACHE"])
+    repo = Path(__file__).resolve().parents[1]
+    if (repo / "pyproject.toml").exists() and (repo / "results").is_dir():
+        return repo / "results"
+    return Path("results")
 
 
 def software_versions() -> dict:
@@ -538,7 +551,7 @@ def _run_locked(model, params, realizations, seed, path, group, label, workers, 
         bar = tqdm(total=realizations, initial=len(done), desc=f"{group}:{label}", unit="real",
                    disable=not progress, dynamic_ncols=True, mininterval=0.5)
 
-        def on_result(k, out):
+        def on_result(k, out, bar=bar):
             nonlocal computed
             arrays, fp, pid, pinfo = out
             if fp != fingerprint:

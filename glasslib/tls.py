@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
+from . import _sweeps
 from ._validation import blas_threads as _blas_threads
 from ._validation import (
     check_array,
@@ -26,7 +27,6 @@ from ._validation import (
     check_rng,
     check_square,
 )
-from . import _sweeps
 from .geometry import BLOCK_ROWS, R_NN_CONVENTIONS, box_side, sample_sites, wrap_positions
 from .mean_field import MeanFieldResult, solve_fixed_point
 

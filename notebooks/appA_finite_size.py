@@ -63,7 +63,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import glasslib as gl
-from glasslib import notebook as nbk, summaries as S
+from glasslib import notebook as nbk
+from glasslib import summaries as S
 from glasslib.realizations import NN_EDGES
 from glasslib.verdicts import appA as V
 
@@ -71,7 +72,7 @@ _before = set(globals())
 
 # %% tags=["parameters"]
 scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, recomputed in seconds
-cache = "../results"  # directory of the ensemble cache
+cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per curve (None: 3000, 1000, 300 for N = 10, 100, 1000)
 N = None  # must stay None: this page varies N itself (10, 100, 1000)
@@ -104,7 +105,7 @@ def plot_rates(axes, items, legend="a"):
     lam_min = max(s.cutoff.lambda_min for _, _, s in items)
     top = 10 * lam_min
     ymax = 0.0
-    for (n, r, s), st in zip(items, STYLE):
+    for (n, r, s), st in zip(items, STYLE, strict=False):
         x, d = S.log_rate_density(r)
         keep = d > 0
         ax_a.plot(10 ** x[keep], d[keep], lw=1, ms=4, markevery=6, label=f"$N = {n}$", **st)
@@ -131,7 +132,7 @@ def plot_rates(axes, items, legend="a"):
 
 # %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass DOS for N = 10 (red triangles), N = 100 (green squares) and N = 1000 (blue asterisks), e^2/(r_nn T) = 10, W = 1, half filling, density as in Fig. 8 (box side sqrt N - 1); 3000, 1000 and 300 realizations (not stated in the paper). (a) The DOS against E in units of J = e^2/r_nn. (b) The region of the gap, with the gap half-width E_gap of each curve (dotted). Paper Fig. 14.", "name": "fig-eg-size-dos"}}
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
-for (n, r, s), st in zip(size, STYLE):
+for (n, r, s), st in zip(size, STYLE, strict=False):
     x, g = S.dos(r)
     keep = np.abs(x) <= 4
     ax_a.plot(x[keep], g[keep], lw=1, ms=4, markevery=6, label=f"$N = {n}$", **st)
@@ -203,7 +204,7 @@ V.print_claims(claims, "Fig. 15")
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, dist, legend="b")
 inset = axes[0].inset_axes([0.09, 0.5, 0.4, 0.45])
-for (n, r, s), st in zip(dist, STYLE):
+for (n, r, _s), st in zip(dist, STYLE, strict=False):
     lg, d = S.log_rate_density(r)
     x = V.x_of_log10_rate(lg)
     root_k = np.sqrt(gl.finite_size_factor(n))
@@ -242,7 +243,7 @@ nbk.figure_data("fig16", fig)
 V.print_claims(claims, "Fig. 16")
 print()
 print(f"{'N':>6} {'density N/L^2':>14} {'k = (sqrt N+1)/(sqrt N-1)':>27} {'(N-1)/L^2':>10}")
-for n, r, s in dist:
+for n, _r, _s in dist:
     L = gl.box_side(n, 2)
     print(f"{n:>6} {V.site_density(n):>14.3f} {gl.finite_size_factor(n):>27.3f} "
           f"{(n - 1) / L**2:>10.3f}")
@@ -259,7 +260,7 @@ for n, r, s in dist:
 # %% tags=["hide-input"] mystnb={"figure": {"caption": "Checks of Appendix A's estimate, from the Fig. 16 ensembles (N = 10 red, 100 green, 1000 blue). (a) Nearest-neighbour distances (points, units of r_nn) with Eq. (A1) (solid lines) and the exact periodic-square law (dotted). (b) Density of x = r/xi = -ln(lambda/2) of the spectra (lines) against Eq. (A2) (dashed), with the measured peaks (solid vertical ticks) and Eq. (A2)'s peaks (dashed ticks). Not a figure of the paper.", "name": "fig-eg-a1-a2"}}
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 centres = 0.5 * (NN_EDGES[1:] + NN_EDGES[:-1])
-for (n, r, s), st in zip(dist, STYLE):
+for (n, r, s), st in zip(dist, STYLE, strict=False):
     counts = r.data["nn_counts"].sum(axis=0)
     L = gl.box_side(n, 2)
     ax_a.plot(centres, counts / (n * r.realizations * np.diff(NN_EDGES)), ls="none", ms=3,

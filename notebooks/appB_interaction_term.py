@@ -64,15 +64,15 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-import glasslib as gl
-from glasslib import notebook as nbk, summaries as S
+from glasslib import notebook as nbk
+from glasslib import summaries as S
 from glasslib.verdicts import appB as V
 
 _before = set(globals())
 
 # %% tags=["parameters"]
 scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, recomputed in seconds
-cache = "../results"  # directory of the ensemble cache
+cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per case (None: 100; the paper uses 1)
 N = None  # number of TLSs per realization (None: the paper's 1000)
@@ -254,7 +254,7 @@ ax_a.set_xlabel("rank")
 ax_a.set_ylabel(r"$\lambda$ [units of $a J^3$]")
 ax_a.set_title("(a) realization 0, " + case_title(r))
 ax_a.legend(frameon=False)
-for figure, label, res in sorted(cases, key=lambda c: c[0] == "Fig. 18"):
+for figure, _label, res in sorted(cases, key=lambda c: c[0] == "Fig. 18"):
     faint = figure != "Fig. 18"
     for prefix, color, mk in (("", "tab:blue", "*"), ("b1_", "tab:orange", "+")):
         # quarter-decade bins (those of the lambda_min rule)

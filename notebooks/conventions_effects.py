@@ -35,7 +35,7 @@ _before = set(globals())
 
 # %% tags=["parameters"]
 scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, recomputed
-cache = "../results"  # ensemble cache directory
+cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for missing ensembles (None: all cores)
 realizations = None  # realizations per curve (None: 300)
 N = None  # system size (None: 1000)

@@ -35,7 +35,7 @@ _before = set(globals())
 
 # %% tags=["parameters"]
 scale = "paper"  # "paper": the committed cache; "quick": small, recomputed in about a minute
-cache = "../results"  # where ensembles are cached
+cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # local worker processes when something must be computed (None: all cores)
 realizations = None  # override every ensemble's realization count (None: the paper's)
 N = None  # override every ensemble's system size (None: the paper's)

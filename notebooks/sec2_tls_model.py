@@ -54,14 +54,16 @@
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
+
 import glasslib as gl
-from glasslib import notebook as nbk, summaries as S
+from glasslib import notebook as nbk
 from glasslib.verdicts import sec2 as V
+
 _before = set(globals())
 
 # %% tags=["parameters"]
 scale = "paper"  # "paper": the paper's N and realization counts (read from the cache); "quick"
-cache = "../results"  # ensemble cache directory (missing ensembles are computed into it)
+cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for missing ensembles (None: all cores)
 realizations = None  # realizations per curve (None: the experiment's count)
 N = None  # number of TLSs (None: the paper's, 10^4 for Fig. 1 and 10^3 for Fig. 2)

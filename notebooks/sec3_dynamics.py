@@ -52,14 +52,16 @@
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
-import glasslib as gl
-from glasslib import notebook as nbk, summaries as S
+
+from glasslib import notebook as nbk
+from glasslib import summaries as S
 from glasslib.verdicts import sec3 as V
+
 _before = set(globals())
 
 # %% tags=["parameters"]
 scale = "paper"  # "paper": the paper's N and realization counts (read from the cache); "quick"
-cache = "../results"  # ensemble cache directory (missing ensembles are computed into it)
+cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for missing ensembles (None: all cores)
 realizations = None  # realizations (None: the paper's 1000)
 N = None  # number of TLSs (None: the paper's 10^4)

@@ -66,14 +66,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import glasslib as gl
-from glasslib import notebook as nbk, plotting, summaries as S
+from glasslib import notebook as nbk
+from glasslib import plotting
+from glasslib import summaries as S
 from glasslib.verdicts import sec4 as V
 
 _before = set(globals())
 
 # %% tags=["parameters"]
 scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, recomputed in seconds
-cache = "../results"  # directory of the ensemble cache
+cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per curve (None: 300, our choice; the paper does not say)
 N = None  # number of TLSs per realization (None: the paper's 1000)
@@ -104,7 +106,7 @@ def curve_label(result, key):
 
 def plot_abs_energy(ax, items, key):
     """Density per decade of |E| on a log axis: the gap of every curve at its own scale."""
-    for (label, r), st in zip(items, STYLE):
+    for (_label, r), st in zip(items, STYLE, strict=False):
         x, d = S.log_abs_energy_density(r)
         keep = d > 0
         ax.plot(10 ** x[keep], d[keep], lw=1, ms=4, markevery=4, label=curve_label(r, key), **st)
@@ -120,7 +122,7 @@ def plot_rates(axes, items, key, cuts):
 # %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass DOS for W = 1 (blue asterisks), W = 10 (green squares) and W = 100 (red triangles) at W/T = 10, J = 1, N = 1000 (300 realizations each; the paper does not state its number). (a) The DOS in units of W against E/W, so the three widths, 100x apart, share one axis. (b) The density per decade of |E| against |E| in units of J: where the gap sits at each W. Paper Fig. 4.", "name": "fig-tg-dos-disorder"}}
 items = V.ordered(data[V.DISORDER], "W")
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
-for (label, r), st in zip(items, STYLE):
+for (_label, r), st in zip(items, STYLE, strict=False):
     x, g = S.dos(r)
     W = r.meta["params"]["W"]
     keep = np.abs(x / W) <= 4
@@ -149,7 +151,7 @@ V.print_claims(claims, "Fig. 4")
 # %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass DOS for W/J = 1 (blue asterisks), W/J = 3.1 (green squares) and W/J = 9.8 (red triangles) at W^2 + J^2 = 2, T = 0.1, N = 1000 (300 realizations each; not stated in the paper). (a) The DOS against E, in the units where W^2 + J^2 = 2. (b) The density per decade of |E|. Paper Fig. 5.", "name": "fig-tg-dos-interaction"}}
 items = V.ordered(data[V.INTERACTION], "J/W")[::-1]  # W/J = 1, 3.1, 9.8 as in the paper
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
-for (label, r), st in zip(items, STYLE):
+for (_label, r), st in zip(items, STYLE, strict=False):
     x, g = S.dos(r)
     keep = np.abs(x) <= 6
     ax_a.plot(x[keep], g[keep], lw=1, ms=4, markevery=4, label=curve_label(r, "J/W"), **st)

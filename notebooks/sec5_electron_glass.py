@@ -57,8 +57,9 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-import glasslib as gl
-from glasslib import notebook as nbk, plotting, summaries as S
+from glasslib import notebook as nbk
+from glasslib import plotting
+from glasslib import summaries as S
 from glasslib.realizations import LOG_ABS_E_EDGES
 from glasslib.verdicts import sec5 as V
 
@@ -66,7 +67,7 @@ _before = set(globals())
 
 # %% tags=["parameters"]
 scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, recomputed in seconds
-cache = "../results"  # directory of the ensemble cache
+cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per curve (None: the paper's, or ours where it gives none)
 N = None  # sites per realization, except in the system-size scans (None: the paper's)
@@ -119,7 +120,7 @@ def curve_label(result, key):
 def plot_dos(axes, items, key, xmax):
     """(a) DOS against E; (b) density per decade of |E| on a log axis."""
     ax_a, ax_b = axes
-    for (label, r), st in zip(items, STYLE):
+    for (_label, r), st in zip(items, STYLE, strict=False):
         x, g = S.dos(r)
         keep = np.abs(x) <= xmax
         ax_a.plot(x[keep], g[keep], lw=1, ms=4, markevery=4, label=curve_label(r, key), **st)

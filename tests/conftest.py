@@ -39,3 +39,13 @@ def cache_pick_seed() -> int:
 
 def pytest_report_header(config):
     return f"cache picks: GLASSLIB_PICK_SEED={cache_pick_seed()} (set it to replay these picks)"
+
+
+def pytest_collection_modifyitems(config, items):
+    """nbval's notebook cells execute whole notebooks at paper scale: they belong to the slow
+    suite (CI runs everything; ``pytest -m "not slow"`` is the fast loop)."""
+    import pytest
+
+    for item in items:
+        if type(item).__name__ == "IPyNbCell":
+            item.add_marker(pytest.mark.slow)

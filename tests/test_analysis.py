@@ -68,7 +68,8 @@ def test_inverse_lambda_fit_recovers_the_exponent(alpha):
 def test_exact_relaxation_matches_quadrature_and_eq17_in_its_window():
     lmin, lmax = 1e-6, 1e2
     for t in [1e-1, 1.0, 1e3, 1e5]:
-        quad, _ = integrate.quad(lambda u: np.exp(-np.exp(u) * t), np.log(lmin), np.log(lmax), limit=200)
+        quad, _ = integrate.quad(lambda u, t=t: np.exp(-np.exp(u) * t), np.log(lmin),
+                                 np.log(lmax), limit=200)
         assert gl.exact_log_relaxation(t, lmin, lmax) == pytest.approx(quad, rel=1e-8)
     # Eq. (17) is the small-argument expansion: the error is O(lmin t) + E1(lmax t)
     t = np.logspace(-1, 3, 9)
@@ -108,15 +109,17 @@ def test_eq_a2_is_normalized_and_collapses_under_its_rescaling():
 
 
 def test_eq_a2_follows_from_eq_a1_for_sampled_sites():
-    """x = r_nn / xi of sampled nearest neighbours (2D, lattice convention) has the law of Eq. A2."""
+    """x = r_nn / xi of sampled nearest neighbours (2D, lattice convention) has the law of
+    Eq. A2."""
     N, xi = 400, 0.1
+    L = gl.box_side(N, 2)
     x = np.concatenate([
-        gl.nearest_neighbour_distances(gl.sample_sites(np.random.default_rng(s), N, 2, gl.box_side(N, 2)),
-                                       gl.box_side(N, 2)) / xi
+        gl.nearest_neighbour_distances(gl.sample_sites(np.random.default_rng(s), N, 2, L), L) / xi
         for s in range(10)
     ])
     grid = np.linspace(0, x.max() * 1.5, 20001)
-    cdf = np.concatenate([[0], integrate.cumulative_trapezoid(gl.finite_size_log_rate_pdf(grid, N, xi), grid)])
+    pdf = gl.finite_size_log_rate_pdf(grid, N, xi)
+    cdf = np.concatenate([[0], integrate.cumulative_trapezoid(pdf, grid)])
     from scipy import stats
 
     assert stats.kstest(x, lambda v: np.interp(v, grid, cdf)).pvalue > 1e-3

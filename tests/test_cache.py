@@ -9,16 +9,14 @@ checksums), printed in pytest's header; ``GLASSLIB_PICK_SEED=<n>`` replays other
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CACHE, cache_pick_seed
 
 from glasslib.experiments import EXPERIMENTS, ensembles
 from glasslib.provenance import platform_id
 from glasslib.runner import ensemble_dir, load_ensemble, verify_ensemble
-
-from conftest import CACHE, cache_pick_seed
 
 CURVES = [
     pytest.param(exp, label, params, count, id=f"{exp.name}:{label}")

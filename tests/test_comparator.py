@@ -69,7 +69,7 @@ def test_random_assignments_inside_the_intervals_always_pass_and_moves_outside_f
         # move one count to a bin that no interval reaches: must be caught
         reach = np.zeros(10, bool)
         ka, kb = C._slots(lo, hi, EDGES)
-        for a, b in zip(ka, kb):
+        for a, b in zip(ka, kb, strict=False):
             reach[max(a, 0):min(b, 9) + 1] = True
         if (~reach).any() and c.sum() > 0:
             bad = c.copy()

@@ -1,4 +1,5 @@
-"""Physics tests of the electron-glass kernels: half filling, particle-hole symmetry, the Coulomb gap,
+"""Physics tests of the electron-glass kernels: half filling, particle-hole symmetry, the Coulomb
+gap,
 detailed balance of Eqs. (21, 23), exact two-site spectra and the noise rule."""
 
 import numpy as np
@@ -87,7 +88,8 @@ def test_two_site_spectrum_is_exact():
     S = gl.eg_symmetrized_rate_matrix(E, dist, T, xi)
     assert_allclose(gl.relaxation_spectrum(S), [0.0, expected], rtol=1e-13, atol=1e-16)
     A = gl.eg_rate_matrix(E, dist, T, xi)
-    assert_allclose(gl.relaxation_spectrum(A, method="general"), [0.0, expected], rtol=1e-13, atol=1e-16)
+    assert_allclose(gl.relaxation_spectrum(A, method="general"), [0.0, expected], rtol=1e-13,
+                    atol=1e-16)
     # Fig. 16's matrix: an isolated pair relaxes at 2 exp(-r/xi)
     rates = -np.linalg.eigvalsh(gl.distance_rate_matrix(dist, xi))
     assert_allclose(np.sort(rates), [0.0, 2 * np.exp(-r / xi)], rtol=1e-13, atol=1e-16)
@@ -125,4 +127,5 @@ def test_symmetrized_matrix_is_similar_to_the_rate_matrix():
     S = gl.eg_symmetrized_rate_matrix(E, r, 0.1, 0.1)
     # -A = L D^-1 and S = D^-1/2 L D^-1/2  =>  S = -D^-1/2 A D^1/2
     assert_allclose(S, -(A * Dh[None, :]) / Dh[:, None], rtol=1e-10, atol=1e-14 * np.abs(S).max())
-    assert_allclose(scipy.linalg.eigvalsh(S)[1:], np.sort(-np.linalg.eigvals(A).real)[1:], rtol=1e-6)
+    assert_allclose(scipy.linalg.eigvalsh(S)[1:], np.sort(-np.linalg.eigvals(A).real)[1:],
+                    rtol=1e-6)

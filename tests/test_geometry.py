@@ -40,7 +40,8 @@ def test_lattice_convention_is_unit_density_with_finite_size_correction():
     assert gl.box_side(1000, 3) == pytest.approx(9.0)
     assert gl.box_side(10000, 2, r_nn=0.5) == pytest.approx(49.5)
     # the two conventions differ: at N = 1000 in 3D the lattice box is denser per r_nn
-    assert gl.box_side(1000, 3, convention="poisson") == pytest.approx(1000 ** (1 / 3) / 0.55396, rel=1e-4)
+    assert gl.box_side(1000, 3, convention="poisson") == pytest.approx(1000 ** (1 / 3) / 0.55396,
+                                                                     rel=1e-4)
 
 
 def test_minimum_image_distances_match_brute_force():

@@ -40,8 +40,10 @@ def test_comments_docstrings_and_formatting_do_not_change_it(base):
     changed = edit(src, "tls", "def _x_coth_half(E, T):\n",
                    "def _x_coth_half(E, T):  # a new comment\n\n")
     changed = edit(changed, "tls", '"""Eq. (6)', '"""A reworded docstring. Eq. (6)')
-    changed = edit(changed, "_sweeps", "    two_t = 2.0 * T\n", "    two_t = (2.0 *\n             T)\n")
-    changed = edit(changed, "realizations", "#: log10(rate) bin edges", "# a comment\n#: log10(rate) bin edges")
+    changed = edit(changed, "_sweeps", "    two_t = 2.0 * T\n",
+                   "    two_t = (2.0 *\n             T)\n")
+    changed = edit(changed, "realizations", "#: log10(rate) bin edges",
+                   "# a comment\n#: log10(rate) bin edges")
     assert fingerprints(changed) == fp
 
 

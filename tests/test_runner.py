@@ -98,6 +98,7 @@ def test_cached_ensembles_are_served_without_recomputation(tmp_path, monkeypatch
         run(tmp_path, 3, seed=2)
 
 
+@pytest.mark.slow
 def test_one_worker_two_workers_and_a_dask_cluster_agree(tmp_path):
     distributed = pytest.importorskip("distributed")
     one = runner.run_ensemble("eg", dict(N=120, xi=0.1), 6, 3, cache_dir=tmp_path / "a",
@@ -254,7 +255,8 @@ def test_an_old_format_cache_is_refused_with_the_fix(tmp_path):
 
 
 def test_nan_never_reaches_the_cache(monkeypatch, tmp_path):
-    monkeypatch.setattr(real.analysis, "relaxation_curve", lambda rates, t: np.full(t.shape, np.nan))
+    monkeypatch.setattr(real.analysis, "relaxation_curve",
+                        lambda rates, t: np.full(t.shape, np.nan))
     with pytest.raises(real.RealizationError, match="relaxation"):
         run(tmp_path, 2)
     assert not list(tmp_path.rglob("r*.npz"))
@@ -286,6 +288,7 @@ def test_a_realization_that_cannot_fit_in_memory_is_refused_up_front(tmp_path):
     assert not list(tmp_path.rglob("*.npz"))
 
 
+@pytest.mark.slow
 def test_memory_estimate_bounds_the_measured_peak():
     """The estimate must not be below what a realization really takes (measured in a fresh
     process; ru_maxrss includes the interpreter and libraries, like the estimate)."""
@@ -418,6 +421,7 @@ def test_cli_list_and_errors(tmp_path):
     assert "Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_cli_verify_all_samples_set_and_paths(tmp_path):
     made = subprocess.run(_cli(tmp_path, "--workers", "1", "--realizations", "3"),
                           capture_output=True, text=True, timeout=300)

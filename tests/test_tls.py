@@ -145,7 +145,8 @@ def test_rates_eq12_limits():
 
 
 def nonlinear_rhs(sigma, glass, T, c, a=1.0):
-    """Eq. (11) with E_i(sigma) from Delta'_i = Delta_i - c sum_j K_ij sigma_j (Eq. 4, sigma = -tanh)."""
+    """Eq. (11) with E_i(sigma) from Delta'_i = Delta_i - c sum_j K_ij sigma_j (Eq. 4,
+    sigma = -tanh)."""
     K = glass.couplings.astype(np.float64)
     dprime = glass.asymmetry - c * K @ sigma
     E = gl.tls_energies(dprime, glass.tunneling)
@@ -166,7 +167,8 @@ def test_rate_matrix_b1_is_the_jacobian_of_eq11(c):
     for j in range(glass.N):
         e = np.zeros(glass.N)
         e[j] = h
-        jac[:, j] = (nonlinear_rhs(sigma0 + e, glass, T, c) - nonlinear_rhs(sigma0 - e, glass, T, c)) / (2 * h)
+        jac[:, j] = (nonlinear_rhs(sigma0 + e, glass, T, c)
+                     - nonlinear_rhs(sigma0 - e, glass, T, c)) / (2 * h)
     A = gl.tls_rate_matrix(glass.couplings, res.x, glass.tunneling, T, prefactor=c)
     # central differences: error O(h^2 * third derivative) ~ 1e-10 relative to entries ~ 1e-2
     assert_allclose(A, jac, atol=1e-8 * np.max(np.abs(A)))
@@ -177,5 +179,5 @@ def test_rate_spectrum_without_interactions_is_the_rates():
     res = gl.solve_tls_mean_field(glass, 0.1, rng=1)
     E = gl.tls_energies(res.x, glass.tunneling)
     A = gl.tls_rate_matrix(np.zeros_like(glass.couplings), res.x, glass.tunneling, 0.1)
-    assert_allclose(gl.tls_rate_spectrum(A), np.sort(gl.tls_relaxation_rates(E, glass.tunneling, 0.1)),
-                    rtol=1e-12)
+    rates = gl.tls_relaxation_rates(E, glass.tunneling, 0.1)
+    assert_allclose(gl.tls_rate_spectrum(A), np.sort(rates), rtol=1e-12)

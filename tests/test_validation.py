@@ -169,14 +169,16 @@ STRINGS = ["a", "b", "c", "d"]
 bad("box_side sample_sites sample_tls_glass sample_electron_glass nearest_neighbour_pdf "
     "finite_size_factor finite_size_log_rate_pdf rescale_log_rates", "N", BAD_N)
 # temperature: T <= 0, NaN, inf, wrong type
-bad("solve_tls_mean_field tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix solve_eg_mean_field occupations "
+bad("solve_tls_mean_field tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix "
+    "solve_eg_mean_field occupations "
     "occupation_variance miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix "
     "solve_fixed_point anneal_ladder half_filling_mu", "T", BAD_POSITIVE)
 # widths and length scales
 bad("miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix distance_rate_matrix "
     "finite_size_log_rate_pdf", "xi", BAD_POSITIVE)
 bad("box_side sample_tls_glass sample_electron_glass coulomb_matrix", "r_nn", BAD_POSITIVE)
-bad("sample_sites wrap_positions minimum_image_distances distance_row_blocks nearest_neighbour_distances "
+bad("sample_sites wrap_positions minimum_image_distances distance_row_blocks "
+    "nearest_neighbour_distances "
     "sample_couplings coulomb_matrix nearest_neighbour_pdf", "L", BAD_POSITIVE)
 bad("sample_tls_glass sample_electron_glass", "W", BAD_NONNEGATIVE)
 bad("sample_tls_glass solve_eg_mean_field", "J", BAD_NONNEGATIVE)
@@ -218,8 +220,8 @@ bad("sample_sites sample_tls_glass sample_electron_glass sample_couplings solve_
 bad("sample_tls_glass sample_electron_glass", "r_nn_convention", BAD_CHOICE)
 # box_side's argument is called convention; its message says r_nn_convention
 bad("box_side", "convention", BAD_CHOICE, regex=r"\b(r_nn_)?convention must")
-bad("solve_tls_mean_field tls_rate_matrix tls_symmetrized_rate_matrix", "prefactor", [("foo", VE), ("Paper", VE), (None, TE),
-                                                          (NAN, VE)])
+bad("solve_tls_mean_field tls_rate_matrix tls_symmetrized_rate_matrix", "prefactor",
+    [("foo", VE), ("Paper", VE), (None, TE), (NAN, VE)])
 bad("solve_tls_mean_field", "field", BAD_CHOICE)
 bad("solve_tls_mean_field", "anneal_from", [("foo", VE)])
 bad("tls_rate_matrix tls_symmetrized_rate_matrix", "convention", BAD_CHOICE)
@@ -241,7 +243,8 @@ ARRAY_ARGS = {
     # argument: (functions, a valid array of that argument)
     "energies": ("tls_relaxation_rates occupations occupation_variance miller_abrahams_rates "
                  "eg_rate_matrix eg_symmetrized_rate_matrix", ENERGIES),
-    "tunneling": ("tls_energies tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix", TUNNELING),
+    "tunneling": ("tls_energies tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix",
+                  TUNNELING),
     "asymmetry_mf": ("tls_energies tls_rate_matrix tls_symmetrized_rate_matrix", ASYM),
     "distances": ("miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix "
                   "distance_rate_matrix", DIST),
@@ -274,9 +277,10 @@ bad("solve_fixed_point", "K", [(with_nan(K0), VE), ([STRINGS] * N0, TE),
 bad("solve_fixed_point", "x0", [(with_nan(ASYM), VE), (np.zeros(N0 + 1), VE)])
 bad("solve_fixed_point", "g", [(np.ones(N0 + 1), VE)])
 # wrong shapes
-bad("tls_rate_matrix tls_symmetrized_rate_matrix", "couplings", [(np.zeros((N0, N0 + 1)), VE), (np.zeros(N0), VE),
-                                     (np.zeros((N0 - 1, N0 - 1)), VE)])
-bad("tls_rate_matrix tls_symmetrized_rate_matrix", "tunneling", [(np.ones(N0 + 1), VE)], regex=r"\btunneling\b")
+bad("tls_rate_matrix tls_symmetrized_rate_matrix", "couplings",
+    [(np.zeros((N0, N0 + 1)), VE), (np.zeros(N0), VE), (np.zeros((N0 - 1, N0 - 1)), VE)])
+bad("tls_rate_matrix tls_symmetrized_rate_matrix", "tunneling", [(np.ones(N0 + 1), VE)],
+    regex=r"\btunneling\b")
 bad("tls_rate_matrix tls_symmetrized_rate_matrix", "asymmetry_mf", [(np.zeros((N0, 1)), VE)])
 bad("tls_energies", "tunneling", [(np.ones(N0 - 1), VE)])
 bad("tls_relaxation_rates", "tunneling", [(np.ones(N0 - 1), VE)])
@@ -288,7 +292,8 @@ bad("distance_rate_matrix", "distances", [(np.ones((N0, N0 + 1)), VE), (np.ones(
 # (scipy's own 'expected square "a" matrix' does not name the argument)
 bad("tls_rate_spectrum", "A", [(np.ones((2, 3)), VE), (np.ones(3), VE)])
 bad("relaxation_spectrum", "matrix", [(np.ones((2, 3)), VE), (np.ones(3), VE)])
-bad("minimum_image_distances wrap_positions distance_row_blocks nearest_neighbour_distances sample_couplings "
+bad("minimum_image_distances wrap_positions distance_row_blocks nearest_neighbour_distances "
+    "sample_couplings "
     "coulomb_matrix", "positions", [(np.zeros(3), VE)])
 bad("nearest_neighbour_distances", "positions", [(POS[:1], VE)])
 bad("relaxation_curve", "weights", [(np.ones(RATES.size + 1), VE), (with_nan(RATES), VE)])

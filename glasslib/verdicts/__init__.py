@@ -31,10 +31,6 @@ class Claim:
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
 
-    def as_row(self) -> dict:
-        return {"figure": self.figure, "paper": self.statement, "measured": self.measured,
-                "verdict": self.verdict, "why": self.why}
-
 
 def print_claims(claims: list, figure: str | None = None, width: int = 100) -> None:
     """Print the claims (those of ``figure`` only, if given) as fixed-format text blocks:

@@ -366,7 +366,7 @@ def _sign(delta: Estimate) -> str:
 
 
 def _steps(estimates: list) -> tuple[list, Estimate]:
-    steps = [b - a for a, b in zip(estimates[:-1], estimates[1:])]
+    steps = [b - a for a, b in zip(estimates[:-1], estimates[1:], strict=False)]
     return steps, estimates[-1] - estimates[0]
 
 
@@ -431,7 +431,8 @@ def _size_claims(size: list) -> list[Claim]:
         "E_out step signs " + ", ".join(_sign(s) for s in steps)
         + f", overall {_sign(total)} at {SIGMAS:g} sigma (- = narrower with growing N)",
         "fig-eg-size-dos"))
-    signs = [S.shift_sign(a.cutoff, b.cutoff, sigmas=SIGMAS) for a, b in zip(size, size[1:])]
+    signs = [S.shift_sign(a.cutoff, b.cutoff, sigmas=SIGMAS)
+             for a, b in zip(size, size[1:], strict=False)]
     total_sign = S.shift_sign(size[0].cutoff, size[-1].cutoff, sigmas=SIGMAS)
     if all(sg[0] == "-" for sg in signs):
         verdict = "reproduced"
@@ -460,7 +461,7 @@ def _comparison_claims(size: list, dist: list) -> list[Claim]:
     ns = _ns(dist)
     s15, t15 = _steps([s.peak for s in size])
     s16, t16 = _steps([s.peak for s in dist])
-    if all(_sign(a) == _sign(b) != "0" for a, b in zip(s15, s16)):
+    if all(_sign(a) == _sign(b) != "0" for a, b in zip(s15, s16, strict=False)):
         verdict = "reproduced"
     elif _sign(t15) == _sign(t16) != "0":
         verdict = "partly"

@@ -139,7 +139,8 @@ def decade_statistics(result, rows=None) -> DecadeStats:
     floor = numerical_floor(lamp)
     resolved = np.abs(lamp - lam) > floor
     rel_floor = (floor / lam).ravel()
-    moved = np.concatenate([nearest_partner_error(a, b) for a, b in zip(lam, lamp)]) > 0.01
+    moved = np.concatenate([nearest_partner_error(a, b)
+                            for a, b in zip(lam, lamp, strict=False)]) > 0.01
     dec = np.floor(np.log10(lam)).ravel().astype(int)
     err, resolved = err.ravel(), resolved.ravel()
     decades = np.arange(dec.min(), dec.max() + 1)
@@ -180,7 +181,8 @@ def low_rate_statistics(result, fraction: float = LOW_FRACTION, rows=None) -> Lo
     err = rank_relative_error(low, lowp)
     floor = numerical_floor(lamp)
     resolved = np.abs(lowp - low) > floor
-    moved = np.concatenate([nearest_partner_error(a, b)[:n] for a, b in zip(lam, lamp)])
+    moved = np.concatenate([nearest_partner_error(a, b)[:n]
+                            for a, b in zip(lam, lamp, strict=False)])
     r = err[resolved]
     return LowRateStats(
         pairs=int(err.size), resolved=int(resolved.sum()),
@@ -331,7 +333,7 @@ def claims(data: dict) -> list[Claim]:
     out = [_low_claim(fig, label, r) for fig, label, r in cases]
     if cases:
         shifts, relax, ok_shift, ok_relax = [], [], [], []
-        for fig, label, r in cases:
+        for _fig, label, r in cases:
             a, b, d, err = lambda_min_shift(r)
             m, sem, _ = relaxation_difference(r)
             tol = max(SIGMAS * err, SHIFT_TOLERANCE) if np.isfinite(err) else SHIFT_TOLERANCE

@@ -218,14 +218,15 @@ def dos_trend_claims(curves: dict, key: str, figure: str, target: str, *, width_
     sign, delta, err, rev = trend(med, med_err)
     verdict, why = direction_verdict(sign, delta, "+", reversed_steps=rev, what="median |E|")
     measured = "median |E|: " + ", ".join(f"{n} {_fmt_pm(m, e)}" for n, m, e in
-                                         zip(names, med, med_err))
+                                         zip(names, med, med_err, strict=False))
     out.append(Claim(figure, width_statement, measured, verdict, why, target))
     gap = [s.gap_ratio for *_, s in shapes]
     gap_err = [s.gap_err for *_, s in shapes]
     sign, delta, err, rev = trend(gap, gap_err)
     verdict, why = direction_verdict(sign, delta, gap_claimed, reversed_steps=rev,
                                      what="the gap ratio rho")
-    measured = "rho: " + ", ".join(f"{n} {_fmt_pm(g, e)}" for n, g, e in zip(names, gap, gap_err))
+    measured = "rho: " + ", ".join(f"{n} {_fmt_pm(g, e)}"
+                                   for n, g, e in zip(names, gap, gap_err, strict=False))
     change = f"; change {'+' if delta >= 0 else ''}{_fmt_pm(delta, err)}"
     out.append(Claim(figure, gap_statement, measured + change,
                      verdict, why, target))
@@ -246,7 +247,7 @@ def rate_shift_claim(curves: dict, key: str, figure: str, target: str, statement
                                      what="log10 lambda_min")
     measured = ("log10 lambda_min: "
                 + ", ".join(f"{n} {_fmt_pm(x.log10_min, x.log10_min_err)}"
-                            for n, x in zip(names, c))
+                            for n, x in zip(names, c, strict=False))
                 + f"; shift {names[0]} -> {names[-1]}: {'+' if shift >= 0 else ''}"
                   f"{_fmt_pm(shift, err)} decades (sign {sign})")
     return Claim(figure, statement, measured, verdict, why, target)

@@ -171,7 +171,7 @@ def coulomb_gap(result, *, lo: float | None = None, hi: float | None = None,
         w = _bootstrap_weights(counts.shape[0], bootstrap, seed)
         cdfs = abs_energy_cdf(w @ counts, n_sites)
         boot = np.array([_gap_numbers(c, e, n_sites, de, lo, hi, T)
-                         for c, e in zip(cdfs, w @ e_counts)])
+                         for c, e in zip(cdfs, w @ e_counts, strict=False)])
         p_err, r0_err = (float(x) for x in np.std(boot, axis=0, ddof=1))
     return GapFit(p, p_err, lo, hi, r0, r0_err)
 
@@ -354,7 +354,7 @@ def table_one(data: dict, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_S
         if experiment not in data:
             continue
         items = ordered(data[experiment], key)
-        (first_label, first), (last_label, last) = items[0], items[-1]
+        (_first_label, first), (_last_label, last) = items[0], items[-1]
         c0 = S.plateau_cutoffs(first, bootstrap=bootstrap, seed=seed)
         c1 = S.plateau_cutoffs(last, bootstrap=bootstrap, seed=seed)
         sign, shift, err = S.shift_sign(c0, c1, sigmas=SIGMAS)
