@@ -125,7 +125,7 @@ def sample_electron_glass(
     L = box_side(N, d, r_nn, r_nn_convention)
     positions = sample_sites(rng, N, d, L)
     eps = rng.uniform(-W / 2, W / 2, size=N)
-    return ElectronGlass(positions, L, eps, coulomb_matrix(positions, L, r_nn, dtype=dtype), W, r_nn)
+    return ElectronGlass(positions, L, eps, coulomb_matrix(positions, L, r_nn, dtype=dtype), W, r_nn)  # noqa: E501
 
 
 def solve_eg_mean_field(
