@@ -22,7 +22,13 @@ __all__ = [
     "relaxation_curve",
     "log_relaxation",
     "exact_log_relaxation",
+    "exact_log_relaxation_slope",
     "nearest_neighbour_pdf",
+    "nearest_neighbour_cdf",
+    "nearest_neighbour_mean",
+    "periodic_nearest_neighbour_cdf",
+    "distance_variable",
+    "finite_size_log_rate_peak",
     "finite_size_factor",
     "finite_size_log_rate_pdf",
     "rescale_log_rates",
@@ -210,6 +216,25 @@ def exact_log_relaxation(t, lambda_min: float, lambda_max: float, c: float = 1.0
     return c * (exp1(lambda_min * t) - exp1(lambda_max * t))
 
 
+def exact_log_relaxation_slope(t, lambda_min: float, lambda_max: float,
+                               c: float = 1.0) -> np.ndarray:
+    """The local slope ``-d/d ln t`` of :func:`exact_log_relaxation`:
+    ``c [exp(-lambda_min t) - exp(-lambda_max t)]`` (``d E1(a t)/d ln t = -exp(-a t)``).
+
+    Flat at ``c`` (logarithmic relaxation) for ``1/lambda_max << t << 1/lambda_min``; it falls to
+    half its plateau at ``t = ln 2 / lambda_min``.
+    """
+    t = check_array("t", t)
+    lambda_min = check_real("lambda_min", lambda_min, positive=True)
+    lambda_max = check_real("lambda_max", lambda_max, positive=True)
+    if not lambda_min < lambda_max:
+        raise ValueError("lambda_min must be < lambda_max")
+    c = check_real("c", c)
+    if np.any(t <= 0):
+        raise ValueError("t must be > 0")
+    return c * (np.exp(-lambda_min * t) - np.exp(-lambda_max * t))
+
+
 def nearest_neighbour_pdf(r, N: int, L: float, d: int) -> np.ndarray:
     """Eq. (A1): ``p(r) = (V_d / L^d) d (N-1) r^(d-1) exp(-V_d (N-1) (r/L)^d)``, valid for r << L.
 
@@ -225,6 +250,42 @@ def nearest_neighbour_pdf(r, N: int, L: float, d: int) -> np.ndarray:
     vd = unit_ball_volume(d)
     rate = vd * (N - 1) / L**d
     return rate * d * np.maximum(r, 0.0) ** (d - 1) * np.exp(-rate * np.maximum(r, 0.0) ** d)
+
+
+def nearest_neighbour_cdf(r, N: int, L: float, d: int = 2) -> np.ndarray:
+    """CDF of Eq. (A1): ``1 - exp(-V_d (N-1) (r/L)^d)`` (integral of
+    :func:`nearest_neighbour_pdf`)."""
+    from .geometry import unit_ball_volume
+
+    r = np.maximum(check_array("r", r), 0.0)
+    N = check_int("N", N, minimum=2)
+    L = check_real("L", L, positive=True)
+    d = check_int("d", d, minimum=1)
+    return 1.0 - np.exp(-unit_ball_volume(d) * (N - 1) * (r / L) ** d)
+
+
+def nearest_neighbour_mean(N: int, L: float, d: int = 2) -> float:
+    """Mean of Eq. (A1): ``Gamma(1 + 1/d) (V_d (N-1) / L^d)^(-1/d)`` (2D: ``L / (2 sqrt(N-1))``)."""
+    from scipy.special import gamma
+
+    from .geometry import unit_ball_volume
+
+    N = check_int("N", N, minimum=2)
+    L = check_real("L", L, positive=True)
+    d = check_int("d", d, minimum=1)
+    return float(gamma(1 + 1 / d) * (unit_ball_volume(d) * (N - 1) / L**d) ** (-1 / d))
+
+
+def periodic_nearest_neighbour_cdf(r, N: int, L: float) -> np.ndarray:
+    """Exact CDF of the nearest-neighbour distance of N uniform points in a periodic square of
+    side L, for ``r <= L/2`` (the minimum-image disk fits in the box):
+    ``1 - (1 - pi r^2 / L^2)^(N-1)``. Eq. (A1) is its large-N form."""
+    r = check_array("r", r)
+    N = check_int("N", N, minimum=2)
+    L = check_real("L", L, positive=True)
+    if np.any(r > L / 2):
+        raise ValueError("r: the closed form holds only for r <= L/2")
+    return 1.0 - (1.0 - np.pi * np.maximum(r, 0.0) ** 2 / L**2) ** (N - 1)
 
 
 def finite_size_factor(N: int) -> float:
@@ -247,6 +308,22 @@ def finite_size_log_rate_pdf(x, N: int, xi: float, r_bar: float = 1.0) -> np.nda
     s = np.pi * (xi / r_bar) ** 2 * k
     xp = np.maximum(x, 0.0)
     return 2.0 * s * xp * np.exp(-s * xp**2)
+
+
+def distance_variable(log10_rate) -> np.ndarray:
+    """Eq. (A2)'s variable ``x = r/xi = -ln(lambda/2)`` of positive rates given as
+    ``log10(lambda)`` (the paper prints ``x = log(-lambda/2) = -r/xi`` with its negative
+    eigenvalues)."""
+    log10_rate = check_array("log10_rate", log10_rate)
+    return np.log(2.0) - np.log(10.0) * log10_rate
+
+
+def finite_size_log_rate_peak(N: int, xi: float, r_bar: float = 1.0) -> float:
+    """Peak ``x* = (r_bar/xi) / sqrt(2 pi k)`` of Eq. (A2)'s ``p(x)``
+    (:func:`finite_size_log_rate_pdf`), ``k`` = :func:`finite_size_factor`."""
+    xi = check_real("xi", xi, positive=True)
+    r_bar = check_real("r_bar", r_bar, positive=True)
+    return float((r_bar / xi) / np.sqrt(2.0 * np.pi * finite_size_factor(N)))
 
 
 def rescale_log_rates(x, N: int) -> np.ndarray:

@@ -42,6 +42,7 @@ __all__ = [
     "tls_rate_matrix",
     "tls_rate_spectrum",
     "tls_symmetrized_rate_matrix",
+    "noninteracting_abs_energy_cdf",
 ]
 
 #: the paper's a_i ~ 1e8 K^-3 s^-1 (Eq. 10), for converting dimensionless rates to 1/s
@@ -329,3 +330,35 @@ def tls_symmetrized_rate_matrix(
         M *= -1.0
     M[np.diag_indices(N)] = -rates
     return M
+
+
+def noninteracting_abs_energy_cdf(e, W: float, tunneling_range=(1e-7, 1e-1)) -> np.ndarray:
+    """``P(|E| <= e)`` for non-interacting TLSs (J = 0): Eq. (6) with Delta' = Delta.
+
+    Delta is Gaussian with standard deviation W (Eq. 7) and Delta_0 log-uniform on
+    ``tunneling_range``; ``|E| = sqrt(Delta^2 + Delta_0^2)``, so
+    ``P(|E| <= e) = <erf(sqrt(e^2 - Delta_0^2) / (sqrt(2) W)) ; Delta_0 < e>``, the average over
+    ``u = ln Delta_0`` done by adaptive quadrature.
+    """
+    from scipy.integrate import quad as _quad
+    from scipy.special import erf as _erf
+
+    lo, hi = (float(v) for v in tunneling_range)
+    if not 0 < lo < hi:
+        raise ValueError(f"tunneling_range must satisfy 0 < min < max, got {tunneling_range}")
+    W = check_real("W", W, positive=True)
+    e = np.asarray(e, dtype=float)
+    span = np.log(hi / lo)
+
+    def one(x):
+        if x <= lo:
+            return 0.0
+        top = np.log(min(x, hi))
+
+        def f(u):
+            return _erf(np.sqrt(max(x * x - np.exp(2 * u), 0.0)) / (np.sqrt(2.0) * W))
+
+        val, _ = _quad(f, np.log(lo), top, limit=200, epsabs=1e-13, epsrel=1e-10)
+        return val / span
+
+    return np.vectorize(one, otypes=[float])(e)

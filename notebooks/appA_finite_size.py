@@ -206,7 +206,7 @@ plot_rates(axes, dist, legend="b")
 inset = axes[0].inset_axes([0.09, 0.5, 0.4, 0.45])
 for (n, r, _s), st in zip(dist, STYLE, strict=False):
     lg, d = S.log_rate_density(r)
-    x = V.x_of_log10_rate(lg)
+    x = gl.distance_variable(lg)
     root_k = np.sqrt(gl.finite_size_factor(n))
     keep = d > 0
     inset.plot(gl.rescale_log_rates(x[keep], n), d[keep] / np.log(10) / root_k, lw=1,
@@ -267,10 +267,10 @@ for (n, r, s), st in zip(dist, STYLE, strict=False):
               label=f"$N = {n}$", **st)
     ax_a.plot(centres, gl.nearest_neighbour_pdf(centres, n, L, 2), color=st["color"], lw=1)
     ok = centres <= L / 2
-    exact = np.gradient(V.nn_cdf_periodic(centres[ok], n, L), centres[ok])
+    exact = np.gradient(gl.periodic_nearest_neighbour_cdf(centres[ok], n, L), centres[ok])
     ax_a.plot(centres[ok], exact, color=st["color"], lw=1, ls=":")
     lg, d = S.log_rate_density(r)
-    x = V.x_of_log10_rate(lg)
+    x = gl.distance_variable(lg)
     keep = (d > 0) & (x <= 20)
     ax_b.plot(x[keep], d[keep] / np.log(10), color=st["color"], lw=1, label=f"$N = {n}$")
     grid = np.linspace(0, 20, 400)

@@ -56,6 +56,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import glasslib as gl
+from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib.verdicts import sec2 as V
 
@@ -96,7 +97,7 @@ fig2 = sorted(data["fig02_tg_dos_vs_T"].values(), key=lambda r: r.meta["params"]
 # Panel (a) is the DOS of $E_i$ on a linear axis (bins of three histogram bins, built outward
 # from $E = 0$). Panel (b) is the same DOS against $\log_{10}|E|$, both signs averaged and
 # divided by its peak, next to the DOS without interactions ($J = 0$, same $W$ and $\Delta_0$;
-# computed exactly by `glasslib.verdicts.sec2.noninteracting_abs_energy_cdf`), also divided by
+# computed exactly by `glasslib.tls.noninteracting_abs_energy_cdf`), also divided by
 # its peak. The $J = 0$ curve is not flat at small $|E|$: since $|E| \ge \Delta_0$, the
 # log-uniform tunnelling amplitudes alone deplete small energies logarithmically. What the
 # interactions remove is the ratio of the two curves.
@@ -133,14 +134,14 @@ nbk.figure_data("fig01", fig)
 
 # %% [markdown]
 # How much of the ensemble the figure leaves out, and whether every solve converged
-# (`glasslib.verdicts.sec2.solver_diagnostics`; a sweep is one pass over all TLSs):
+# (`glasslib.measures.solver_diagnostics`; a sweep is one pass over all TLSs):
 
 # %% tags=["hide-input"]
 lines = [f"{'ensemble':<16}{'N':>7}{'real.':>7}{'converged':>11}{'max residual':>14}"
          f"{'mean sweeps':>13}{'max sweeps':>12}{'|E| outside':>13}"]
 for name, curves in data.items():
     for label, r in curves.items():
-        d = V.solver_diagnostics(r)
+        d = M.solver_diagnostics(r)
         lines.append(f"{name[:5] + ' ' + label:<16}{r.meta['params']['N']:>7}{d['realizations']:>7}"
                      f"{d['converged']:>5} / {d['realizations']:<4}{d['max_residual']:>14.1e}"
                      f"{d['mean_sweeps']:>13.1f}{d['max_sweeps']:>12}{100 * d['outside']:>12.1f}%")

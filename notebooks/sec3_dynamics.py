@@ -53,8 +53,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib import summaries as S
+from glasslib.formatting import pm
 from glasslib.verdicts import sec3 as V
 
 _before = set(globals())
@@ -105,7 +107,7 @@ grid = np.linspace(edges[0], edges[-1], 400)
 ax2.plot(mid, g, "b*", ms=6, label="rates (Eq. 12)")
 ax2.plot(grid, C / grid, "k-", lw=1,
          label=r"$C/\lambda$ (fit between the cutoffs: $\alpha = "
-         + V.pm(fit.fit.alpha, fit.fit.alpha_err, 4).replace("+-", r"\pm") + "$)")
+         + pm(fit.fit.alpha, fit.fit.alpha_err, 4).replace("+-", r"\pm") + "$)")
 ax2.set_xlabel(r"$\lambda$ (units of $aJ^3$)")
 ax2.set_ylabel(r"$p(\lambda)$ (per unit $\lambda$)")
 ax2.set_title("(b) linear scale")
@@ -122,19 +124,19 @@ nbk.figure_data("fig03", fig)
 # third is restricted to the decade shown in panel (b):
 
 # %% tags=["hide-input"]
-d = V.solver_diagnostics(result)
+d = M.solver_diagnostics(result)
 inner = fit.fit_inner
 lines = [
-    f"lambda_min = 10^({V.pm(cut.log10_min, cut.log10_min_err)}),  "
-    f"lambda_max = 10^({V.pm(cut.log10_max, cut.log10_max_err)})  (a J^3)",
-    f"plateau width = {V.pm(fit.width, fit.width_err)} decades",
-    f"alpha (between the cutoffs)     = {V.pm(fit.fit.alpha, fit.fit.alpha_err, 4)} "
+    f"lambda_min = 10^({pm(cut.log10_min, cut.log10_min_err)}),  "
+    f"lambda_max = 10^({pm(cut.log10_max, cut.log10_max_err)})  (a J^3)",
+    f"plateau width = {pm(fit.width, fit.width_err)} decades",
+    f"alpha (between the cutoffs)     = {pm(fit.fit.alpha, fit.fit.alpha_err, 4)} "
     f"({fit.fit.n} rates)",
-    (f"alpha (one decade inside each) = {V.pm(inner.alpha, inner.alpha_err, 4)} "
+    (f"alpha (one decade inside each) = {pm(inner.alpha, inner.alpha_err, 4)} "
      f"({inner.n} rates)"
      if inner is not None else "alpha (one decade inside each): plateau too narrow"),
     (f"alpha (first decade above lambda_min, panel b) = "
-     f"{V.pm(fit.fit_first.alpha, fit.fit_first.alpha_err, 3)}"
+     f"{pm(fit.fit_first.alpha, fit.fit_first.alpha_err, 3)}"
      if fit.fit_first is not None else "alpha (first decade): too few rates"),
     f"rates below lambda_min: {100 * fit.fraction_below:.2f}%, above lambda_max: "
     f"{100 * fit.fraction_above:.2f}%",
@@ -223,7 +225,7 @@ lines = [
     f"slope / Eq. (16) slope, inner window:   [{relax.slope_ratio_min:.3f}, "
     f"{relax.slope_ratio_max:.3f}]",
     f"time scale: ln 2 / t_half = "
-    f"10^({V.pm(np.log10(relax.lambda_time), relax.log10_lambda_time_err)}), lambda_min = 10^({V.pm(cut.log10_min, cut.log10_min_err)})",
+    f"10^({pm(np.log10(relax.lambda_time), relax.log10_lambda_time_err)}), lambda_min = 10^({pm(cut.log10_min, cut.log10_min_err)})",
     f"largest standard error of the mean curve: {np.nanmax(relax.sem):.1e}",
 ]
 print("\n".join(lines))

@@ -57,6 +57,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib import plotting
 from glasslib import summaries as S
@@ -153,7 +154,7 @@ ax_a.set_xlabel("$E$ [units of $J = e^2/r_{nn}$]")
 ax_a.set_ylabel("DOS")
 ax_a.set_title("(a) DOS")
 n_sites = r8.meta["params"]["N"] * r8.realizations
-C = V.abs_energy_cdf(r8.data["log_abs_energy_counts"].sum(axis=0), n_sites)
+C = M.abs_energy_cdf(r8.data["log_abs_energy_counts"].sum(axis=0), n_sites)
 keep = C > 0
 ax_b.plot(10 ** LOG_ABS_E_EDGES[keep], C[keep], color="tab:blue", marker="*", ms=4, markevery=4,
           lw=1, label="$C(|E|)$")

@@ -123,3 +123,34 @@ def test_eq_a2_follows_from_eq_a1_for_sampled_sites():
     from scipy import stats
 
     assert stats.kstest(x, lambda v: np.interp(v, grid, cdf)).pvalue > 1e-3
+
+
+def test_eq16_slope_is_minus_the_log_derivative_of_the_exact_form():
+    """d E1(a t)/d ln t = -exp(-a t): the closed-form slope against a central difference of
+    Eq. (16) (step 1e-4 in ln t: truncation ~1e-9, rounding ~1e-12)."""
+    t = np.logspace(-2, 8, 41)
+    lo, hi, c = 1e-6, 10.0, 0.3
+    h = 1e-4
+    numeric = -(gl.exact_log_relaxation(t * np.exp(h), lo, hi, c)
+                - gl.exact_log_relaxation(t * np.exp(-h), lo, hi, c)) / (2 * h)
+    np.testing.assert_allclose(gl.exact_log_relaxation_slope(t, lo, hi, c), numeric, atol=1e-8)
+    # the plateau at c in between, and the half level at t = ln 2 / lambda_min
+    assert gl.exact_log_relaxation_slope(np.array([1e2]), lo, hi, c)[0] == pytest.approx(c, 1e-4)
+    half = gl.exact_log_relaxation_slope(np.array([np.log(2) / lo]), lo, hi, c)[0]
+    assert half == pytest.approx(c / 2, rel=1e-9)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_nearest_neighbour_mean_is_the_mean_of_eq_a1(d):
+    """mean = integral of (1 - CDF) dr, by quadrature of Eq. (A1)'s CDF."""
+    N, L = 400, 7.0
+    mean = integrate.quad(lambda r: 1.0 - gl.nearest_neighbour_cdf(np.array([r]), N, L, d)[0],
+                          0.0, 10 * L, limit=400)[0]
+    assert gl.nearest_neighbour_mean(N, L, d) == pytest.approx(mean, rel=1e-8)
+    if d == 2:
+        assert gl.nearest_neighbour_mean(N, L, 2) == pytest.approx(L / (2 * np.sqrt(N - 1)))
+
+
+def test_distance_variable_inverts_lambda_equals_2_exp_minus_x():
+    x = np.array([0.5, 4.0, 30.0])
+    np.testing.assert_allclose(gl.distance_variable(np.log10(2 * np.exp(-x))), x, rtol=1e-12)

@@ -108,6 +108,16 @@ BASE = {
     "finite_size_log_rate_pdf": (
         analysis.finite_size_log_rate_pdf, dict(x=[0.5, 1.0], N=10, xi=0.5, r_bar=1.0)),
     "rescale_log_rates": (analysis.rescale_log_rates, dict(x=[0.5, 1.0], N=10)),
+    "exact_log_relaxation_slope": (
+        analysis.exact_log_relaxation_slope, dict(t=TIMES, lambda_min=1e-3, lambda_max=1.0)),
+    "nearest_neighbour_cdf": (analysis.nearest_neighbour_cdf, dict(r=[0.1, 0.5], N=10, L=3.0)),
+    "nearest_neighbour_mean": (analysis.nearest_neighbour_mean, dict(N=10, L=3.0, d=2)),
+    "periodic_nearest_neighbour_cdf": (
+        analysis.periodic_nearest_neighbour_cdf, dict(r=[0.1, 0.5], N=10, L=3.0)),
+    "distance_variable": (analysis.distance_variable, dict(log10_rate=[-1.0, -3.0])),
+    "finite_size_log_rate_peak": (analysis.finite_size_log_rate_peak, dict(N=10, xi=0.1)),
+    "noninteracting_abs_energy_cdf": (
+        tls.noninteracting_abs_energy_cdf, dict(e=[0.1, 1.0], W=1.0)),
 }
 
 
@@ -189,7 +199,14 @@ bad("poisson_mean_nn_distance", "density", BAD_POSITIVE)
 bad("unit_ball_volume poisson_mean_nn_distance box_side sample_sites sample_tls_glass "
     "sample_electron_glass nearest_neighbour_pdf", "d", BAD_DIM)
 bad("log_relaxation exact_log_relaxation", "lambda_min", BAD_POSITIVE)
-bad("exact_log_relaxation", "lambda_max", BAD_POSITIVE)
+bad("exact_log_relaxation exact_log_relaxation_slope", "lambda_max", BAD_POSITIVE)
+bad("exact_log_relaxation_slope", "lambda_min", BAD_POSITIVE)
+bad("nearest_neighbour_cdf nearest_neighbour_mean periodic_nearest_neighbour_cdf", "N", BAD_N)
+bad("nearest_neighbour_cdf nearest_neighbour_mean periodic_nearest_neighbour_cdf", "L",
+    BAD_POSITIVE)
+bad("finite_size_log_rate_peak", "xi", BAD_POSITIVE)
+bad("finite_size_log_rate_peak", "N", BAD_N)
+bad("noninteracting_abs_energy_cdf", "W", BAD_POSITIVE)
 bad("fit_inverse_lambda", "lo", BAD_POSITIVE)
 bad("fit_inverse_lambda", "hi", BAD_POSITIVE)
 bad("log_relaxation", "c", BAD_REAL)
@@ -257,8 +274,11 @@ ARRAY_ARGS = {
     "values": ("log_histogram", RATES),
     "edges": ("log_histogram plateau_edges", EDGES),
     "density": ("plateau_edges", DENSITY),
-    "t": ("relaxation_curve log_relaxation exact_log_relaxation", TIMES),
-    "r": ("nearest_neighbour_pdf", [0.1, 0.5]),
+    "t": ("relaxation_curve log_relaxation exact_log_relaxation exact_log_relaxation_slope",
+          TIMES),
+    "r": ("nearest_neighbour_pdf nearest_neighbour_cdf periodic_nearest_neighbour_cdf",
+          [0.1, 0.5]),
+    "log10_rate": ("distance_variable", [-1.0, -3.0]),
     "x": ("finite_size_log_rate_pdf rescale_log_rates half_filling_mu", ENERGIES),
     "b": ("solve_fixed_point", ASYM),
     "g": ("solve_fixed_point", TUNNELING),

@@ -66,14 +66,14 @@ def test_a2_peak_and_rescaling():
     for N in (10, 100, 1000):
         x = np.linspace(0.01, 20, 200001)
         p = gl.finite_size_log_rate_pdf(x, N, 0.1)
-        assert x[np.argmax(p)] == pytest.approx(V.a2_peak(N, 0.1), abs=1e-3)
-        assert V.a2_peak(N, 0.1) * np.sqrt(gl.finite_size_factor(N)) == pytest.approx(
-            10 / np.sqrt(2 * np.pi))
+        assert x[np.argmax(p)] == pytest.approx(gl.finite_size_log_rate_peak(N, 0.1), abs=1e-3)
+        peak = gl.finite_size_log_rate_peak(N, 0.1)
+        assert peak * np.sqrt(gl.finite_size_factor(N)) == pytest.approx(10 / np.sqrt(2 * np.pi))
     # the peak finder returns the mode of a smooth law to a fraction of a bin
     centres = 0.5 * (RATE_EDGES[1:] + RATE_EDGES[:-1])
     counts = 1e6 * np.exp(-0.5 * ((centres + 3.21) / 0.8) ** 2)
     assert V.log_rate_peak(counts) == pytest.approx(-3.21, abs=0.01)
-    assert V.x_of_log10_rate(np.log10(2 * np.exp(-4.0))) == pytest.approx(4.0)
+    assert gl.distance_variable(np.log10(2 * np.exp(-4.0))) == pytest.approx(4.0)
 
 
 def test_nearest_neighbour_laws():
@@ -82,12 +82,13 @@ def test_nearest_neighbour_laws():
     # Eq. (A1)'s CDF is the integral of its pdf; the exact law tends to it at large N
     pdf = gl.nearest_neighbour_pdf(r, N, L, 2)
     cdf = np.concatenate([[0], np.cumsum(0.5 * (pdf[1:] + pdf[:-1]) * np.diff(r))])
-    np.testing.assert_allclose(cdf, V.nn_cdf_a1(r, N, L), atol=1e-4)  # trapezoid error
+    np.testing.assert_allclose(cdf, gl.nearest_neighbour_cdf(r, N, L), atol=1e-4)  # trapezoid error
     big = 10**6
     Lb = gl.box_side(big, 2)
-    np.testing.assert_allclose(V.nn_cdf_periodic(r, big, Lb), V.nn_cdf_a1(r, big, Lb), atol=1e-5)
+    np.testing.assert_allclose(gl.periodic_nearest_neighbour_cdf(r, big, Lb),
+                               gl.nearest_neighbour_cdf(r, big, Lb), atol=1e-5)
     with pytest.raises(ValueError, match="L/2"):
-        V.nn_cdf_periodic([L], N, L)
+        gl.periodic_nearest_neighbour_cdf([L], N, L)
     # k is the site density (N - 1)/L^2 of the lattice box
     assert gl.finite_size_factor(N) == pytest.approx((N - 1) / L**2)
 

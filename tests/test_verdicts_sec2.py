@@ -5,8 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from glasslib import measures as M
 from glasslib.realizations import LOG_ABS_E_EDGES, energy_edges, resolve_params
 from glasslib.runner import EnsembleResult, run_ensemble
+from glasslib.tls import noninteracting_abs_energy_cdf
 from glasslib.verdicts import VERDICTS, Claim
 from glasslib.verdicts import sec2 as V
 
@@ -55,16 +57,16 @@ def test_noninteracting_cdf_matches_sampling():
     rng = np.random.default_rng(1)
     E = np.abs(_noninteracting(rng, 400_000, 1)[0])
     for e in (1e-6, 1e-3, 0.05, 0.5, 2.0):
-        assert V.noninteracting_abs_energy_cdf(e, 1.0) == pytest.approx(np.mean(E <= e), abs=3e-3)
-    assert V.noninteracting_abs_energy_cdf(1e-8, 1.0) == 0.0
-    assert V.noninteracting_abs_energy_cdf(50.0, 1.0) == pytest.approx(1.0, abs=1e-9)
+        assert noninteracting_abs_energy_cdf(e, 1.0) == pytest.approx(np.mean(E <= e), abs=3e-3)
+    assert noninteracting_abs_energy_cdf(1e-8, 1.0) == 0.0
+    assert noninteracting_abs_energy_cdf(50.0, 1.0) == pytest.approx(1.0, abs=1e-9)
 
 
 def test_noninteracting_cdf_rejects_bad_input():
     with pytest.raises(ValueError, match="W"):
-        V.noninteracting_abs_energy_cdf(0.1, 0.0)
+        noninteracting_abs_energy_cdf(0.1, 0.0)
     with pytest.raises(ValueError, match="tunneling_range"):
-        V.noninteracting_abs_energy_cdf(0.1, 1.0, (1e-1, 1e-7))
+        noninteracting_abs_energy_cdf(0.1, 1.0, (1e-1, 1e-7))
 
 
 def test_claims_on_small_ensembles(data, capsys):
@@ -83,7 +85,7 @@ def test_claims_on_small_ensembles(data, capsys):
 
 def test_diagnostics_and_folded_dos(data):
     r = data["fig01_tg_dos"]["T=0.05"]
-    d = V.solver_diagnostics(r)
+    d = M.solver_diagnostics(r)
     assert d["converged"] == d["realizations"] == 6
     assert d["max_residual"] < 1e-7 and 0 <= d["outside"] < 0.5
     edges, g = V.folded_dos(r)

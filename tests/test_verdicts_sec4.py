@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from glasslib import rules
 from glasslib.experiments import ensembles, get_experiment
 from glasslib.realizations import LOG_ABS_E_EDGES, RATE_EDGES
 from glasslib.runner import EnsembleResult, run_ensemble
@@ -83,16 +84,16 @@ def test_ordering_follows_the_paper_direction(data):
 
 
 def test_trend_and_direction_rule_both_ways():
-    assert V.trend([1.0, 2.0, 3.0], [0.1, 0.1, 0.1])[:1] == ("+",)
-    assert V.trend([3.0, 2.0, 1.0], [0.1, 0.1, 0.1])[0] == "-"
-    assert V.trend([1.0, 1.1, 1.2], [0.1, 0.1, 0.1])[0] == "0"
-    assert V.trend([1.0, 5.0, 3.0], [0.1, 0.1, 0.1])[3] == 1  # a significant reversed step
-    assert V.direction_verdict("+", 1.0, "+")[0] == "reproduced"
-    assert V.direction_verdict("+", 1.0, "+", reversed_steps=1)[0] == "partly"
-    assert V.direction_verdict("0", 0.1, "+")[0] == "partly"
-    assert V.direction_verdict("0", -0.1, "+")[0] == "not reproduced"
-    assert V.direction_verdict("-", -1.0, "+")[0] == "not reproduced"
-    assert V.direction_verdict("-", -1.0, "-")[0] == "reproduced"
+    assert rules.trend([1.0, 2.0, 3.0], [0.1, 0.1, 0.1])[:1] == ("+",)
+    assert rules.trend([3.0, 2.0, 1.0], [0.1, 0.1, 0.1])[0] == "-"
+    assert rules.trend([1.0, 1.1, 1.2], [0.1, 0.1, 0.1])[0] == "0"
+    assert rules.trend([1.0, 5.0, 3.0], [0.1, 0.1, 0.1])[3] == 1  # a significant reversed step
+    assert rules.direction_verdict("+", 1.0, "+")[0] == "reproduced"
+    assert rules.direction_verdict("+", 1.0, "+", reversed_steps=1)[0] == "partly"
+    assert rules.direction_verdict("0", 0.1, "+")[0] == "partly"
+    assert rules.direction_verdict("0", -0.1, "+")[0] == "not reproduced"
+    assert rules.direction_verdict("-", -1.0, "+")[0] == "not reproduced"
+    assert rules.direction_verdict("-", -1.0, "-")[0] == "reproduced"
 
 
 def test_rate_shift_rule_both_ways():
@@ -128,7 +129,7 @@ def test_dos_shape_on_known_distributions():
     assert s.gap_ratio == pytest.approx(0.1, abs=0.02)
     assert 0 < s.gap_err < 0.02 and 0 < s.median_err < 0.01
     # so "the gap deepens" from flat to linear is a significant '-' change
-    sign, delta, err, _ = V.trend([1.0, 0.1], [0.02, 0.02])
+    sign, delta, err, _ = rules.trend([1.0, 0.1], [0.02, 0.02])
     assert sign == "-"
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from glasslib import rules
 from glasslib.experiments import ensembles, get_experiment
 from glasslib.realizations import LOG_ABS_E_EDGES, RATE_EDGES, energy_edges
 from glasslib.runner import EnsembleResult, run_ensemble
@@ -104,8 +105,8 @@ def test_table_one_cell_rule_both_ways():
     assert (row.sign, row.verdict) == ("-", "not reproduced")
     (row,) = V.table_one({V.EG_DISORDER: same})
     assert row.sign == "0" and row.verdict in ("partly", "not reproduced")
-    assert V._cell_verdict("0", 0.1, "+")[0] == "partly"
-    assert V._cell_verdict("0", -0.1, "+")[0] == "not reproduced"
+    assert rules.sign_verdict("0", 0.1, "+")[0] == "partly"
+    assert rules.sign_verdict("0", -0.1, "+")[0] == "not reproduced"
     claims = V.table_one_claims(V.table_one({V.EG_DISORDER: faster}))
     assert claims[0].figure == "Table I (EG, disorder)" and claims[0].target == "table-one"
 

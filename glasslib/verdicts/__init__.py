@@ -8,8 +8,9 @@ all. Verdicts are computed, never typed in.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
+
+from ..formatting import print_claims
 
 __all__ = ["Claim", "VERDICTS", "print_claims"]
 
@@ -30,19 +31,3 @@ class Claim:
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
-
-
-def print_claims(claims: list, figure: str | None = None, width: int = 100) -> None:
-    """Print the claims (those of ``figure`` only, if given) as fixed-format text blocks:
-    the paper's statement, our measurement with its uncertainty, the verdict and why."""
-    rows = [c for c in claims if figure is None or c.figure == figure]
-    if not rows:
-        print(f"no claims for {figure}")
-        return
-    for c in rows:
-        for i, line in enumerate(textwrap.wrap(c.statement, width - 12)):
-            print(f"{c.figure if i == 0 else '':>8} | {'paper:' if i == 0 else '':9}{line}")
-        for i, line in enumerate(textwrap.wrap(c.measured, width - 12)):
-            print(f"{'':8} | {'measured' if i == 0 else '':9}{line}")
-        for i, line in enumerate(textwrap.wrap(f"{c.verdict.upper()}: {c.why}", width - 12)):
-            print(f"{'':8} | {'verdict' if i == 0 else '':9}{line}")

@@ -65,11 +65,20 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from .. import summaries as S
-from ..analysis import finite_size_factor
-from ..geometry import box_side, unit_ball_volume
+from ..analysis import (
+    distance_variable,
+    finite_size_factor,
+    finite_size_log_rate_peak,
+    nearest_neighbour_cdf,
+    nearest_neighbour_mean,
+    periodic_nearest_neighbour_cdf,
+)
+from ..formatting import pm
+from ..geometry import box_side
+from ..measures import BOOTSTRAP, Estimate, bootstrap_estimate, dos_shape
 from ..realizations import NN_EDGES, RATE_EDGES, energy_edges
+from ..rules import SIGMAS, significant_sign
 from . import Claim, print_claims
-from .sec4 import dos_shape
 
 __all__ = [
     "SIZE",
@@ -77,15 +86,9 @@ __all__ = [
     "SIGMAS",
     "BOOTSTRAP",
     "by_size",
-    "Estimate",
-    "bootstrap_estimate",
     "log_rate_peak",
-    "x_of_log10_rate",
-    "a2_peak",
     "gap_half_width",
     "dos_outer_half_width",
-    "nn_cdf_a1",
-    "nn_cdf_periodic",
     "nn_ks_distance",
     "site_density",
     "SizeSummary",
@@ -98,11 +101,6 @@ __all__ = [
 
 SIZE = "fig14_15_eg_size"
 DISTANCE = "fig16_eg_distance"
-#: significance of a change, in combined standard errors
-SIGMAS = 2.0
-#: bootstrap resamples and their seed
-BOOTSTRAP = 200
-BOOTSTRAP_SEED = 0
 #: Gaussian smoothing of the log-rate density before taking its peak (decades): about a tenth
 #: of the width of the EG rate distributions (2-3 decades), so the peak is not biased by it
 PEAK_SMOOTH_DECADES = 0.25
@@ -115,48 +113,11 @@ DOMINANT_FRACTION = 0.5
 #: Eq. (A1) "describes" the sampled distances to within this Kolmogorov distance (partly)
 KS_TOLERANCE = 0.05
 
-_LN2, _LN10 = float(np.log(2.0)), float(np.log(10.0))
 
 
 def by_size(curves: dict) -> list:
     """``[(N, result), ...]`` of an experiment's ensembles, ordered by increasing N."""
     return sorted(((int(r.meta["params"]["N"]), r) for r in curves.values()), key=lambda t: t[0])
-
-
-# --------------------------------------------------------------------------- bootstrap
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A central value, its bootstrap standard error and the bootstrap draws."""
-
-    value: float
-    err: float
-    draws: np.ndarray
-
-    def __sub__(self, other: Estimate) -> Estimate:
-        # independent ensembles: the draws are independent, differences add in quadrature
-        d = self.draws - other.draws
-        return Estimate(self.value - other.value, float(np.std(d, ddof=1)), d)
-
-
-def _weights(rows: int, bootstrap: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, rows, size=(bootstrap, rows))
-    return np.stack([np.bincount(p, minlength=rows) for p in picks]).astype(float)
-
-
-def bootstrap_estimate(counts: np.ndarray, statistic, *, bootstrap: int = BOOTSTRAP,
-                       seed: int = BOOTSTRAP_SEED) -> Estimate:
-    """``statistic(pooled counts)`` and its standard error from resampling the rows of
-    ``counts`` (one per realization) with replacement."""
-    counts = np.asarray(counts, float)
-    value = float(statistic(counts.sum(axis=0)))
-    if counts.shape[0] < 2 or bootstrap < 2:
-        return Estimate(value, float("nan"), np.full(max(bootstrap, 2), value))
-    draws = np.array([statistic(w @ counts)
-                      for w in _weights(counts.shape[0], bootstrap, seed)])
-    return Estimate(value, float(np.std(draws, ddof=1)), draws)
 
 
 # --------------------------------------------------------------------------- rates
@@ -178,17 +139,6 @@ def log_rate_peak(counts: np.ndarray, smooth_decades: float = PEAK_SMOOTH_DECADE
         shift = 0.5 * (a - c) / denom if denom < 0 else 0.0
         return float(centres[k] + shift * width)
     return float(centres[k])
-
-
-def x_of_log10_rate(log10_rate):
-    """Eq. (A2)'s variable ``x = r/xi = -ln(lambda/2)`` (positive rates; the paper prints
-    ``x = log(-lambda/2) = -r/xi`` with its negative eigenvalues)."""
-    return _LN2 - _LN10 * np.asarray(log10_rate, float)
-
-
-def a2_peak(N: int, xi: float, r_bar: float = 1.0) -> float:
-    """Peak ``x* = (r_bar/xi) / sqrt(2 pi k)`` of Eq. (A2)'s p(x), ``k = finite_size_factor(N)``."""
-    return float((r_bar / xi) / np.sqrt(2.0 * np.pi * finite_size_factor(N)))
 
 
 # --------------------------------------------------------------------------- DOS
@@ -237,23 +187,6 @@ def site_density(N: int, d: int = 2) -> float:
     return float(N / box_side(N, d) ** d)
 
 
-def nn_cdf_a1(r, N: int, L: float, d: int = 2) -> np.ndarray:
-    """CDF of Eq. (A1): ``1 - exp(-V_d (N-1) (r/L)^d)`` (integral of
-    :func:`glasslib.nearest_neighbour_pdf`)."""
-    r = np.maximum(np.asarray(r, float), 0.0)
-    return 1.0 - np.exp(-unit_ball_volume(d) * (N - 1) * (r / L) ** d)
-
-
-def nn_cdf_periodic(r, N: int, L: float) -> np.ndarray:
-    """Exact CDF of the nearest-neighbour distance of N uniform points in a periodic square of
-    side L, for ``r <= L/2`` (the minimum-image disk fits in the box):
-    ``1 - (1 - pi r^2 / L^2)^(N-1)``. Eq. (A1) is its large-N form."""
-    r = np.asarray(r, float)
-    if np.any(r > L / 2):
-        raise ValueError("the closed form holds only for r <= L/2")
-    return 1.0 - (1.0 - np.pi * np.maximum(r, 0.0) ** 2 / L**2) ** (N - 1)
-
-
 def nn_ks_distance(result) -> tuple[float, float, int]:
     """(D against Eq. A1, D against the exact periodic-square law, number of samples n).
 
@@ -267,9 +200,10 @@ def nn_ks_distance(result) -> tuple[float, float, int]:
     counts = result.data["nn_counts"].sum(axis=0).astype(float)
     n = int(result.realizations * N)
     emp = np.concatenate([[0.0], np.cumsum(counts)]) / n  # samples above 3 r_nn count as above
-    d_a1 = float(np.max(np.abs(emp - nn_cdf_a1(NN_EDGES, N, L))))
+    d_a1 = float(np.max(np.abs(emp - nearest_neighbour_cdf(NN_EDGES, N, L))))
     inside = NN_EDGES <= L / 2
-    d_ex = float(np.max(np.abs(emp[inside] - nn_cdf_periodic(NN_EDGES[inside], N, L))))
+    exact = periodic_nearest_neighbour_cdf(NN_EDGES[inside], N, L)
+    d_ex = float(np.max(np.abs(emp[inside] - exact)))
     return d_a1, d_ex, n
 
 
@@ -335,8 +269,8 @@ def distance_summary(result, *, bootstrap: int = BOOTSTRAP) -> DistanceSummary:
     p = result.meta["params"]
     N, xi = int(p["N"]), float(p["xi"])
     peak = bootstrap_estimate(result.data["rate_counts"], log_rate_peak, bootstrap=bootstrap)
-    xs = x_of_log10_rate(peak.draws)
-    x_peak = Estimate(float(x_of_log10_rate(peak.value)), float(np.std(xs, ddof=1)), xs)
+    xs = distance_variable(peak.draws)
+    x_peak = Estimate(float(distance_variable(peak.value)), float(np.std(xs, ddof=1)), xs)
     root_k = float(np.sqrt(finite_size_factor(N)))
     x_scaled = Estimate(x_peak.value * root_k, x_peak.err * root_k, xs * root_k)
     ks_a1, ks_ex, n = nn_ks_distance(result)
@@ -349,10 +283,10 @@ def distance_summary(result, *, bootstrap: int = BOOTSTRAP) -> DistanceSummary:
         N=N, realizations=result.realizations, xi=xi,
         cutoff=S.plateau_cutoffs(result, bootstrap=bootstrap),
         peak=peak, x_peak=x_peak, x_scaled=x_scaled,
-        x_a2=a2_peak(N, xi, r_bar=float(p.get("r_nn", 1.0))),
+        x_a2=finite_size_log_rate_peak(N, xi, r_bar=float(p.get("r_nn", 1.0))),
         ks_a1=ks_a1, ks_exact=ks_ex, n_nn=n,
         mean_nn=float((counts * centres).sum() / max(counts.sum(), 1)),
-        mean_nn_a1=float(L / (2.0 * np.sqrt(N - 1))),
+        mean_nn_a1=nearest_neighbour_mean(N, L, 2),
     )
 
 
@@ -360,9 +294,7 @@ def distance_summary(result, *, bootstrap: int = BOOTSTRAP) -> DistanceSummary:
 
 
 def _sign(delta: Estimate) -> str:
-    if not np.isfinite(delta.err) or abs(delta.value) <= SIGMAS * delta.err:
-        return "0"
-    return "+" if delta.value > 0 else "-"
+    return significant_sign(delta.value, delta.err, sigmas=SIGMAS)
 
 
 def _steps(estimates: list) -> tuple[list, Estimate]:
@@ -379,7 +311,7 @@ def _trend_verdict(steps: list, total: Estimate, claimed: str) -> str:
 
 
 def _fmt(e: Estimate, digits: int = 2) -> str:
-    return f"{e.value:+.{digits}f} +- {e.err:.{digits}f}"
+    return pm(e.value, e.err, digits, signed=True)
 
 
 def _min_diff(a: S.Cutoff, b: S.Cutoff) -> tuple[float, float]:

@@ -48,7 +48,9 @@ import numpy as np
 
 from .. import analysis
 from .. import summaries as S
+from ..measures import BOOTSTRAP, BOOTSTRAP_SEED, bootstrap_weights
 from ..realizations import LOG_ABS_E_EDGES
+from ..rules import SIGMAS
 from . import Claim, print_claims
 
 __all__ = [
@@ -84,9 +86,6 @@ LOW_FRACTION = 0.1
 MIN_RESOLVED = 10
 RELAX_TOLERANCE = 0.01
 SHIFT_TOLERANCE = 0.05  # decades
-SIGMAS = 2.0
-BOOTSTRAP = 200
-BOOTSTRAP_SEED = 0
 
 
 def _pairs(result, rows=None):
@@ -213,12 +212,9 @@ def lambda_min_shift(result, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRA
     rows = c0.shape[0]
     if rows < 2:
         return float(a), float(b), float(b - a), float("nan")
-    rng = np.random.default_rng(seed)
-    diffs = []
-    for _ in range(bootstrap):
-        w = np.bincount(rng.integers(0, rows, rows), minlength=rows)
-        diffs.append(np.log10(_edges_of(edges, w @ c1).lambda_min)
-                     - np.log10(_edges_of(edges, w @ c0).lambda_min))
+    diffs = [np.log10(_edges_of(edges, w @ c1).lambda_min)
+             - np.log10(_edges_of(edges, w @ c0).lambda_min)
+             for w in bootstrap_weights(rows, bootstrap, seed)]
     return float(a), float(b), float(b - a), float(np.std(diffs, ddof=1))
 
 

@@ -11,8 +11,8 @@ Quantities (all from the stored fixed-bin energy histograms):
   (``BOOTSTRAP`` resamples, fixed seed).
 * **Reference without interactions** ``R_ref``: the same ratio for J = 0, where
   ``E = sgn(Delta) sqrt(Delta^2 + Delta_0^2)`` with the sampled Delta ~ N(0, W^2) and log-uniform
-  Delta_0 (:func:`noninteracting_abs_energy_cdf`, exact quadrature, no sampling). It is just below
-  1: the tunnelling amplitudes alone push a few TLSs out of the first bin.
+  Delta_0 (:func:`glasslib.tls.noninteracting_abs_energy_cdf`, exact quadrature, no sampling).
+  It is just below 1: the tunnelling amplitudes alone push a few TLSs out of the first bin.
 * **Depression** ``D = R_ref - R``.
 
 Verdict rules (mechanical; thresholds fixed before the paper-scale data were looked at):
@@ -38,9 +38,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, special
 
+from ..measures import bootstrap_weights
 from ..realizations import LOG_ABS_E_EDGES, energy_edges
+from ..rules import sigmas_of
+from ..tls import noninteracting_abs_energy_cdf
 from . import Claim, print_claims
 
 __all__ = [
@@ -48,7 +50,6 @@ __all__ = [
     "BOOTSTRAP",
     "VISIBLE_DEPRESSION",
     "LOG_DECADES",
-    "noninteracting_abs_energy_cdf",
     "GapRatio",
     "folded_dos",
     "coarse_dos",
@@ -59,7 +60,6 @@ __all__ = [
     "symmetric_dos_on_log_axis",
     "LogGapRow",
     "log_gap_table",
-    "solver_diagnostics",
     "claims",
     "print_claims",
 ]
@@ -69,36 +69,6 @@ BOOTSTRAP = 400
 VISIBLE_DEPRESSION = 0.1
 LOG_DECADES = (-1, -2, -3)
 FIG1, FIG2 = "fig01_tg_dos", "fig02_tg_dos_vs_T"
-
-
-def noninteracting_abs_energy_cdf(e, W: float, tunneling_range=(1e-7, 1e-1)) -> np.ndarray:
-    """``P(|E| <= e)`` for non-interacting TLSs (J = 0): Eq. (6) with Delta' = Delta.
-
-    Delta is Gaussian with standard deviation W (Eq. 7) and Delta_0 log-uniform on
-    ``tunneling_range``; ``|E| = sqrt(Delta^2 + Delta_0^2)``, so
-    ``P(|E| <= e) = <erf(sqrt(e^2 - Delta_0^2) / (sqrt(2) W)) ; Delta_0 < e>``, the average over
-    ``u = ln Delta_0`` done by adaptive quadrature.
-    """
-    lo, hi = (float(v) for v in tunneling_range)
-    if not 0 < lo < hi:
-        raise ValueError(f"tunneling_range must satisfy 0 < min < max, got {tunneling_range}")
-    if not W > 0:
-        raise ValueError(f"W must be > 0, got {W}")
-    e = np.asarray(e, dtype=float)
-    span = np.log(hi / lo)
-
-    def one(x):
-        if x <= lo:
-            return 0.0
-        top = np.log(min(x, hi))
-
-        def f(u):
-            return special.erf(np.sqrt(max(x * x - np.exp(2 * u), 0.0)) / (np.sqrt(2.0) * W))
-
-        val, _ = integrate.quad(f, np.log(lo), top, limit=200, epsabs=1e-13, epsrel=1e-10)
-        return val / span
-
-    return np.vectorize(one, otypes=[float])(e)
 
 
 @dataclass(frozen=True)
@@ -112,11 +82,6 @@ class GapRatio:
     peak: float
     ratio: float
     ratio_err: float
-
-
-def _bootstrap_weights(rng, R: int, bootstrap: int) -> np.ndarray:
-    """(bootstrap, R) multiplicities of the realizations in each resample (with replacement)."""
-    return np.stack([np.bincount(rng.integers(0, R, R), minlength=R) for _ in range(bootstrap)])
 
 
 def _folded_counts(counts: np.ndarray) -> np.ndarray:
@@ -182,8 +147,7 @@ def gap_ratio(result, *, bins: int = GAP_BINS, bootstrap: int = BOOTSTRAP,
     g0, gp = first / (norm * R), peak / (norm * R)
     g0_err = ratio_err = float("nan")
     if bootstrap and R > 1:
-        rng = np.random.default_rng(seed)
-        picks = _bootstrap_weights(rng, R, bootstrap)
+        picks = bootstrap_weights(R, bootstrap, seed)
         f_b, p_b = _ratio_from_counts(picks @ counts, bins)
         g0_err = float(np.std(f_b / (norm * R), ddof=1))
         ratio_err = float(np.std(f_b / p_b, ddof=1))
@@ -268,8 +232,7 @@ def log_gap_table(result, decades=(-4, -3, -2, -1, 0), half_width: float = 0.25,
     peak = gap_ratio(result, bootstrap=0).peak
     peak_counts = _ratio_from_counts(lin_counts.sum(axis=0), GAP_BINS)[1]
     ref_peak = reference_dos(params)[1].max()
-    rng = np.random.default_rng(seed)
-    picks = _bootstrap_weights(rng, R, bootstrap)
+    picks = bootstrap_weights(R, bootstrap, seed)
     boot_peak = _ratio_from_counts(picks @ lin_counts, GAP_BINS)[1] / peak_counts * peak
     centres = 0.5 * (LOG_ABS_E_EDGES[1:] + LOG_ABS_E_EDGES[:-1])
     rows = []
@@ -288,30 +251,6 @@ def log_gap_table(result, decades=(-4, -3, -2, -1, 0), half_width: float = 0.25,
         rows.append(LogGapRow(float(d), float(g_rel), err, float(ref_rel),
                               float(g_rel / ref_rel), err / float(ref_rel)))
     return rows
-
-
-def solver_diagnostics(result) -> dict:
-    """Mean-field solver diagnostics of an ensemble: all converged, max residual, mean sweeps,
-    and the fraction of TLSs outside the plotted energy range."""
-    d = result.data
-    N = int(result.meta["params"]["N"])
-    return {
-        "realizations": result.realizations,
-        "converged": int(np.count_nonzero(d["converged"])),
-        "max_residual": float(np.max(d["residual"])),
-        "mean_sweeps": float(np.mean(d["iterations"])),
-        "max_sweeps": int(np.max(d["iterations"])),
-        "outside": float(d["energy_outside"].sum() / (N * result.realizations)),
-    }
-
-
-def _sigmas(diff: float, err: float) -> float:
-    """``diff / err``; a difference with zero error counts as infinitely significant."""
-    if err > 0:
-        return float(diff / err)
-    if not np.isfinite(err) or diff == 0:
-        return float("nan") if not np.isfinite(err) else 0.0
-    return float(np.inf) if diff > 0 else float(-np.inf)
 
 
 def _visible(g: GapRatio, ref: float) -> tuple[bool, bool, float]:
@@ -341,7 +280,7 @@ def _fig1_claim(result) -> Claim:
 
 def _fig1_log_claim(result) -> Claim:
     rows = log_gap_table(result, decades=LOG_DECADES)
-    steps = [_sigmas(a.depletion - b.depletion, np.hypot(a.depletion_err, b.depletion_err))
+    steps = [sigmas_of(a.depletion - b.depletion, np.hypot(a.depletion_err, b.depletion_err))
              for a, b in zip(rows[:-1], rows[1:], strict=True)]
     deepens = [bool(np.isfinite(s) and s > 2) for s in steps]
     measured = "depletion vs J = 0 at |E| = " + "; ".join(
@@ -366,7 +305,7 @@ def _fig2_claim(results: dict) -> Claim:
     gaps = sorted((gap_ratio(r) for r in results.values()), key=lambda g: g.T)
     params = next(iter(results.values())).meta["params"]
     ref = reference_gap_ratio(params)
-    steps = [_sigmas(b.g0 - a.g0, np.hypot(a.g0_err, b.g0_err))
+    steps = [sigmas_of(b.g0 - a.g0, np.hypot(a.g0_err, b.g0_err))
              for a, b in zip(gaps[:-1], gaps[1:], strict=True)]
     monotone = len(gaps) >= 2 and all(np.isfinite(s) and s > 2 for s in steps)
     first_visible = _visible(gaps[0], ref)[0]

@@ -56,9 +56,11 @@ import numpy as np
 
 from .. import analysis
 from .. import summaries as S
+from ..formatting import pm
+from ..measures import bootstrap_weights
 from ..realizations import RATE_EDGES
-from . import Claim
-from .sec2 import print_claims, solver_diagnostics
+from ..rules import grade
+from . import Claim, print_claims
 
 __all__ = [
     "BOOTSTRAP",
@@ -69,10 +71,8 @@ __all__ = [
     "inverse_lambda_amplitude",
     "Relaxation",
     "relaxation_analysis",
-    "pm",
     "claims",
     "print_claims",
-    "solver_diagnostics",
 ]
 
 BOOTSTRAP = 200
@@ -201,7 +201,7 @@ def relaxation_analysis(result, fit: RateFit, *, bootstrap: int = BOOTSTRAP,
     eq17 = analysis.log_relaxation(t, lo, c)
     slope = _slope(curve, t)
     # the slope of the exact form, with the amplitude of the measured plateau (see module doc)
-    exact_slope = fit.c_level * (np.exp(-lo * t) - np.exp(-hi * t))
+    exact_slope = analysis.exact_log_relaxation_slope(t, lo, hi, fit.c_level)
     full = (t > 1.0 / hi) & (t < 1.0 / lo)
     inner = (t > 10.0 / hi) & (t < 0.1 / lo)
     if not inner.any():
@@ -213,11 +213,8 @@ def relaxation_analysis(result, fit: RateFit, *, bootstrap: int = BOOTSTRAP,
     curves = result.data["relaxation"]
     R = curves.shape[0]
     if bootstrap and R > 1:
-        rng = np.random.default_rng(seed)
-        logs = []
-        for _ in range(bootstrap):
-            pick = rng.integers(0, R, R)
-            logs.append(np.log10(_t_half(_slope(curves[pick].mean(axis=0), t), t, inner)))
+        means = bootstrap_weights(R, bootstrap, seed) @ curves / R
+        logs = [np.log10(_t_half(_slope(m, t), t, inner)) for m in means]
         err = float(np.std(logs, ddof=1))
     return Relaxation(
         t, curve, sem, c, exact, eq17, slope, exact_slope, full, inner,
@@ -228,20 +225,6 @@ def relaxation_analysis(result, fit: RateFit, *, bootstrap: int = BOOTSTRAP,
         float(ratio.min()), float(ratio.max()),
         float(np.log(2.0) / t_half), err,
     )
-
-
-def pm(value: float, err: float, decimals: int = 2) -> str:
-    """``"value +- err"`` with at least ``decimals`` decimals and enough to show the error to two
-    significant digits (at most 6): bootstrap errors of 0.002 decade must not print as 0.00."""
-    if np.isfinite(err) and err > 0:
-        decimals = min(max(decimals, 1 - int(np.floor(np.log10(err)))), 6)
-    return f"{value:.{decimals}f} +- {err:.{decimals}f}"
-
-
-def _grade(value: float, good: float, fair: float) -> str:
-    if value <= good:
-        return "reproduced"
-    return "partly" if value <= fair else "not reproduced"
 
 
 def _claims_one(result) -> list[Claim]:
@@ -273,7 +256,7 @@ def _claims_one(result) -> list[Claim]:
         return [c1] + [Claim("Eqs. 15-17", text, "no window", "not reproduced", why,
                              "fig-tg-relaxation") for text in STATEMENTS]
     lo_r, hi_r = r.slope_ratio_min, r.slope_ratio_max
-    v2 = _grade(max(abs(lo_r - 1), abs(hi_r - 1)), 0.1, 0.3)
+    v2 = grade(max(abs(lo_r - 1), abs(hi_r - 1)), 0.1, 0.3)
     c2 = Claim(
         "Eqs. 15-17", STATEMENTS[0],
         f"slope -d|delta sigma|/d ln t / exact-form slope in [{lo_r:.3f}, {hi_r:.3f}] over "
@@ -282,7 +265,7 @@ def _claims_one(result) -> list[Claim]:
         v2, "the curve is linear in ln t with the plateau's 1/lambda amplitude to within "
         f"{100 * max(abs(lo_r - 1), abs(hi_r - 1)):.1f}% (10% needed)", "fig-tg-relaxation")
 
-    v3 = _grade(r.dev_exact, 0.25, 1.0)
+    v3 = grade(r.dev_exact, 0.25, 1.0)
     c3 = Claim(
         "Eqs. 15-17", STATEMENTS[1],
         f"max |curve - Eq. 16| = {r.dev_exact:.3f} c in the full window (at t = "
@@ -295,7 +278,7 @@ def _claims_one(result) -> list[Claim]:
 
     shift = float(np.log10(r.lambda_time / cut.lambda_min))
     shift_err = float(np.hypot(r.log10_lambda_time_err, cut.log10_min_err))
-    v4 = _grade(abs(shift), 0.5, 1.0)
+    v4 = grade(abs(shift), 0.5, 1.0)
     c4 = Claim(
         "Eqs. 15-17", STATEMENTS[2],
         f"lambda_time = ln2 / t_half = "

@@ -32,17 +32,19 @@ Fig. 6's caption also says the rates for ``W = 10`` "are similar to those of ``W
 reproduced if the ``W = 1 -> 10`` shift of ``lambda_min`` is not significant (sign ``0``), partly
 if it is significant but smaller than half the ``W = 1 -> 100`` shift, not reproduced otherwise.
 
-The DOS-shape and trend helpers here are shared with :mod:`glasslib.verdicts.sec5`.
+The DOS shape is :func:`glasslib.measures.dos_shape`, the trend rule
+:func:`glasslib.rules.trend` with :func:`glasslib.rules.direction_verdict`; the claim builders
+here are shared with :mod:`glasslib.verdicts.sec5`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .. import summaries as S
-from ..realizations import LOG_ABS_E_EDGES
+from ..formatting import pm
+from ..measures import BOOTSTRAP, BOOTSTRAP_SEED, DosShape, dos_shape
+from ..rules import SIGMAS, direction_verdict, trend
 from . import Claim, print_claims
 
 __all__ = [
@@ -51,11 +53,9 @@ __all__ = [
     "SIGMAS",
     "DosShape",
     "dos_shape",
-    "abs_energy_cdf",
     "ordered",
     "cutoffs",
-    "trend",
-    "direction_verdict",
+    "curve_name",
     "energy_and_rate_shifts",
     "print_energy_and_rate_shifts",
     "claims",
@@ -64,68 +64,6 @@ __all__ = [
 
 DISORDER = "fig04_06_tg_disorder"
 INTERACTION = "fig05_07_tg_interaction"
-#: significance of a change, in combined standard errors
-SIGMAS = 2.0
-#: bootstrap resamples and seed for every uncertainty on this page
-BOOTSTRAP = 200
-BOOTSTRAP_SEED = 0
-
-
-# --------------------------------------------------------------------------- DOS shape
-
-
-def abs_energy_cdf(counts: np.ndarray, n_sites: int) -> np.ndarray:
-    """Fraction of sites with ``|E| < 10^e`` at every edge ``e`` of ``LOG_ABS_E_EDGES``.
-
-    ``counts`` is a pooled ``log_abs_energy_counts`` row (or a stack of rows, last axis the bins).
-    Sites outside the histogram range are taken to lie above it (|E| > 1e4: close pairs; no model
-    gives |E| < 1e-8 at these temperatures).
-    """
-    counts = np.asarray(counts, float)
-    zero = np.zeros(counts.shape[:-1] + (1,))
-    return np.concatenate([zero, np.cumsum(counts, axis=-1)], axis=-1) / n_sites
-
-
-def _median_and_gap(cdf: np.ndarray) -> tuple[float, float]:
-    edges = LOG_ABS_E_EDGES
-    k = int(np.searchsorted(cdf, 0.5))  # first edge with cdf >= 0.5
-    if k == 0 or k >= cdf.size:
-        return float("nan"), float("nan")
-    w = (0.5 - cdf[k - 1]) / (cdf[k] - cdf[k - 1])
-    log_m = edges[k - 1] + w * (edges[k] - edges[k - 1])
-    below = float(np.interp(log_m - 1.0, edges, cdf))
-    return float(10.0**log_m), below / (0.1 * 0.5)
-
-
-@dataclass(frozen=True)
-class DosShape:
-    """Width and gap of a DOS: median |E| and the gap ratio rho, with bootstrap errors."""
-
-    median_abs_E: float
-    median_err: float
-    gap_ratio: float
-    gap_err: float
-
-
-def _bootstrap_weights(rows: int, bootstrap: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, rows, size=(bootstrap, rows))
-    return np.stack([np.bincount(p, minlength=rows) for p in picks]).astype(float)
-
-
-def dos_shape(result, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_SEED) -> DosShape:
-    """Median ``|E|`` and gap ratio ``rho`` (see the module docstring) of an ensemble's energies,
-    with standard errors from resampling realizations with replacement."""
-    counts = result.data["log_abs_energy_counts"].astype(float)
-    n_sites = int(result.meta["params"]["N"]) * counts.shape[0]
-    m, g = _median_and_gap(abs_energy_cdf(counts.sum(axis=0), n_sites))
-    m_err = g_err = float("nan")
-    if bootstrap and counts.shape[0] > 1:
-        pooled = _bootstrap_weights(counts.shape[0], bootstrap, seed) @ counts
-        boot = np.array([_median_and_gap(c) for c in abs_energy_cdf(pooled, n_sites)])
-        m_err = float(np.std(boot[:, 0], ddof=1))
-        g_err = float(np.std(boot[:, 1], ddof=1))
-    return DosShape(m, m_err, g, g_err)
 
 
 # --------------------------------------------------------------------------- ordering, trends
@@ -150,53 +88,7 @@ def cutoffs(curves: dict, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_S
             for label, r in curves.items()}
 
 
-def trend(values, errors, *, sigmas: float = SIGMAS) -> tuple[str, float, float, int]:
-    """Sign of the change from the first to the last value: ``(sign, delta, err, reversed)``.
-
-    ``sign`` is ``+``/``-`` if ``|delta| > sigmas * err`` else ``0``; ``reversed`` counts the
-    consecutive steps that go significantly against the sign of ``delta``.
-    """
-    v = np.asarray(values, float)
-    e = np.asarray(errors, float)
-    delta = float(v[-1] - v[0])
-    err = float(np.hypot(e[-1], e[0]))
-    if not np.isfinite(err) or abs(delta) <= sigmas * err:
-        sign = "0"
-    else:
-        sign = "+" if delta > 0 else "-"
-    steps = np.diff(v)
-    step_err = np.hypot(e[1:], e[:-1])
-    against = (np.sign(steps) == -np.sign(delta)) & (np.abs(steps) > sigmas * step_err)
-    reversed_steps = int(np.sum(against))
-    return sign, delta, err, reversed_steps
-
-
-def direction_verdict(sign: str, delta: float, claimed: str, *, reversed_steps: int = 0,
-                      what: str = "the change") -> tuple[str, str]:
-    """The module's trend rule: ``(verdict, why)`` for a measured ``sign`` against ``claimed``."""
-    word = {"+": "up", "-": "down"}
-    if sign == claimed:
-        if reversed_steps:
-            return "partly", (f"{what} goes {word[claimed]} as claimed end to end, but an "
-                              f"intermediate step goes significantly the other way")
-        return "reproduced", f"{what} goes {word[claimed]}, beyond {SIGMAS:g} sigma, as claimed"
-    if sign == "0":
-        if np.sign(delta) == (1 if claimed == "+" else -1):
-            return "partly", f"{what} goes {word[claimed]} as claimed but within {SIGMAS:g} sigma"
-        return "not reproduced", (f"{what} is not significant ({SIGMAS:g} sigma) and goes the "
-                                  f"other way")
-    return "not reproduced", (f"{what} goes {word[sign]}, beyond {SIGMAS:g} sigma: opposite to "
-                              "the paper")
-
-
-def _fmt_pm(x: float, e: float, digits: int = 2) -> str:
-    """``x +- e`` with at least ``digits`` decimals, more (up to 4) so that ``e`` shows a digit."""
-    if np.isfinite(e) and e > 0:
-        digits = int(min(4, max(digits, -np.floor(np.log10(e)))))
-    return f"{x:.{digits}f} +- {e:.{digits}f}"
-
-
-def _curve_name(result, key: str) -> str:
+def curve_name(result, key: str) -> str:
     p = result.meta["params"]
     if key == "J/W":
         return f"J/W={p['J'] / p['W']:.2g}"
@@ -211,13 +103,13 @@ def dos_trend_claims(curves: dict, key: str, figure: str, target: str, *, width_
     the ``gap_claimed`` direction (``+``: the gap diminishes, ``-``: it deepens)."""
     items = ordered(curves, key)
     shapes = [(label, r, dos_shape(r)) for label, r in items]
-    names = [_curve_name(r, key) for _, r, _ in shapes]
+    names = [curve_name(r, key) for _, r, _ in shapes]
     out = []
     med = [s.median_abs_E for *_, s in shapes]
     med_err = [s.median_err for *_, s in shapes]
     sign, delta, err, rev = trend(med, med_err)
     verdict, why = direction_verdict(sign, delta, "+", reversed_steps=rev, what="median |E|")
-    measured = "median |E|: " + ", ".join(f"{n} {_fmt_pm(m, e)}" for n, m, e in
+    measured = "median |E|: " + ", ".join(f"{n} {pm(m, e)}" for n, m, e in
                                          zip(names, med, med_err, strict=False))
     out.append(Claim(figure, width_statement, measured, verdict, why, target))
     gap = [s.gap_ratio for *_, s in shapes]
@@ -225,9 +117,9 @@ def dos_trend_claims(curves: dict, key: str, figure: str, target: str, *, width_
     sign, delta, err, rev = trend(gap, gap_err)
     verdict, why = direction_verdict(sign, delta, gap_claimed, reversed_steps=rev,
                                      what="the gap ratio rho")
-    measured = "rho: " + ", ".join(f"{n} {_fmt_pm(g, e)}"
+    measured = "rho: " + ", ".join(f"{n} {pm(g, e)}"
                                    for n, g, e in zip(names, gap, gap_err, strict=False))
-    change = f"; change {'+' if delta >= 0 else ''}{_fmt_pm(delta, err)}"
+    change = f"; change {'+' if delta >= 0 else ''}{pm(delta, err)}"
     out.append(Claim(figure, gap_statement, measured + change,
                      verdict, why, target))
     return out
@@ -240,16 +132,16 @@ def rate_shift_claim(curves: dict, key: str, figure: str, target: str, statement
     items = ordered(curves, key)
     cuts = cuts or cutoffs(curves)
     c = [cuts[label] for label, _ in items]
-    names = [_curve_name(r, key) for _, r in items]
+    names = [curve_name(r, key) for _, r in items]
     sign, shift, err = S.shift_sign(c[0], c[-1], sigmas=SIGMAS)
     _, _, _, rev = trend([x.log10_min for x in c], [x.log10_min_err for x in c])
     verdict, why = direction_verdict(sign, shift, claimed, reversed_steps=rev,
                                      what="log10 lambda_min")
     measured = ("log10 lambda_min: "
-                + ", ".join(f"{n} {_fmt_pm(x.log10_min, x.log10_min_err)}"
+                + ", ".join(f"{n} {pm(x.log10_min, x.log10_min_err)}"
                             for n, x in zip(names, c, strict=False))
                 + f"; shift {names[0]} -> {names[-1]}: {'+' if shift >= 0 else ''}"
-                  f"{_fmt_pm(shift, err)} decades (sign {sign})")
+                  f"{pm(shift, err)} decades (sign {sign})")
     return Claim(figure, statement, measured, verdict, why, target)
 
 
@@ -270,15 +162,15 @@ def energy_and_rate_shifts(curves: dict, key: str) -> dict:
     cuts = cutoffs({"a": first, "b": last})
     _, rate, rate_err = S.shift_sign(cuts["a"], cuts["b"], sigmas=SIGMAS)
     return {"median_abs_E": (energy, energy_err), "lambda_min": (float(rate), float(rate_err)),
-            "change": f"{_curve_name(first, key)} -> {_curve_name(last, key)}"}
+            "change": f"{curve_name(first, key)} -> {curve_name(last, key)}"}
 
 
 def print_energy_and_rate_shifts(curves: dict, key: str) -> None:
     """Print :func:`energy_and_rate_shifts` on one fixed-format line each."""
     d = energy_and_rate_shifts(curves, key)
     print(f"{d['change']}:")
-    print(f"  shift of log10 median|E|   {_fmt_pm(*d['median_abs_E'])} decades")
-    print(f"  shift of log10 lambda_min  {_fmt_pm(*d['lambda_min'])} decades")
+    print(f"  shift of log10 median|E|   {pm(*d['median_abs_E'])} decades")
+    print(f"  shift of log10 lambda_min  {pm(*d['lambda_min'])} decades")
 
 
 # --------------------------------------------------------------------------- the claims
@@ -289,9 +181,9 @@ def _w10_similar_claim(curves: dict, cuts: dict) -> Claim:
     c = [cuts[label] for label, _ in items]
     _, full, _ = S.shift_sign(c[0], c[-1], sigmas=SIGMAS)
     sign, shift, err = S.shift_sign(c[0], c[1], sigmas=SIGMAS)
-    names = [_curve_name(r, "W") for _, r in items]
+    names = [curve_name(r, "W") for _, r in items]
     measured = (f"shift {names[0]} -> {names[1]}: {'+' if shift >= 0 else ''}"
-                f"{_fmt_pm(shift, err)} decades; "
+                f"{pm(shift, err)} decades; "
                 f"{names[0]} -> {names[-1]}: {full:+.2f}")
     if sign == "0":
         verdict, why = "reproduced", f"no significant shift ({SIGMAS:g} sigma) from W=1 to W=10"

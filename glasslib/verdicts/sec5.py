@@ -48,23 +48,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .. import summaries as S
+from ..formatting import pm
+from ..measures import BOOTSTRAP, BOOTSTRAP_SEED, abs_energy_cdf, bootstrap_weights, dos_shape
 from ..realizations import LOG_ABS_E_EDGES, RATE_EDGES
-from . import Claim
-from .sec4 import (
-    BOOTSTRAP,
-    BOOTSTRAP_SEED,
-    SIGMAS,
-    _bootstrap_weights,
-    _curve_name,
-    _fmt_pm,
-    abs_energy_cdf,
-    cutoffs,
-    dos_shape,
-    dos_trend_claims,
-    ordered,
-    print_claims,
-    rate_shift_claim,
-)
+from ..rules import SIGMAS, sign_verdict
+from . import Claim, print_claims
+from .sec4 import curve_name, cutoffs, dos_trend_claims, ordered, rate_shift_claim
 
 __all__ = [
     "EG_DOS",
@@ -168,7 +157,7 @@ def coulomb_gap(result, *, lo: float | None = None, hi: float | None = None,
                          lo, hi, T)
     p_err = r0_err = float("nan")
     if bootstrap and counts.shape[0] > 1:
-        w = _bootstrap_weights(counts.shape[0], bootstrap, seed)
+        w = bootstrap_weights(counts.shape[0], bootstrap, seed)
         cdfs = abs_energy_cdf(w @ counts, n_sites)
         boot = np.array([_gap_numbers(c, e, n_sites, de, lo, hi, T)
                          for c, e in zip(cdfs, w @ e_counts, strict=False)])
@@ -187,7 +176,7 @@ def _fig8_claims(result) -> list[Claim]:
         verdict, why = "not reproduced", "p is closer to 0 (no gap) or 2 (3D law) than to 1"
     out = [Claim("Fig. 8", "The numerical solution in 2D gives a linear density of states for "
                  "low energies",
-                 f"DOS exponent p = {_fmt_pm(g.p, g.p_err)} (g ~ |E|^p, fitted on "
+                 f"DOS exponent p = {pm(g.p, g.p_err)} (g ~ |E|^p, fitted on "
                  f"{g.lo:.2g} <= |E| <= {g.hi:.2g})", verdict, why, "fig-eg-dos")]
     if g.r0 > SIGMAS * g.r0_err and g.r0 < 0.25:
         verdict, why = "reproduced", "the DOS below T is finite and below a quarter of its maximum"
@@ -196,7 +185,7 @@ def _fig8_claims(result) -> list[Claim]:
     else:
         verdict, why = "not reproduced", "no significant DOS below T"
     out.append(Claim("Fig. 8", "Finite temperature introduces a finite DOS at correspondingly low "
-                     "energies", f"mean DOS over |E| < T / max DOS = {_fmt_pm(g.r0, g.r0_err, 3)}",
+                     "energies", f"mean DOS over |E| < T / max DOS = {pm(g.r0, g.r0_err, 3)}",
                      verdict, why, "fig-eg-dos"))
     return out
 
@@ -264,7 +253,7 @@ def _fig9_claims(data) -> list[Claim]:
         verdict, why = "not reproduced", "|alpha - 1| > 0.25: not a 1/lambda law"
     out = [Claim("Fig. 9", "The EG rates (Eq. 23 without the interaction term) follow a 1/lambda "
                  "distribution",
-                 f"alpha = {_fmt_pm(fit.alpha, fit.alpha_err, 3)} on lambda in "
+                 f"alpha = {pm(fit.alpha, fit.alpha_err, 3)} on lambda in "
                  f"[{cut.lambda_min:.2g}, {cut.lambda_max:.2g}] ({fit.n} rates); max/min of the "
                  f"log-density over the inner half of the plateau v = {v:.3f}",
                  verdict, why, "fig-eg-rates")]
@@ -282,8 +271,8 @@ def _fig9_claims(data) -> list[Claim]:
             verdict, why = "not reproduced", "the TG plateau is not significantly wider"
         out.append(Claim("Sec. V C", "The range of the 1/lambda form is much wider in the TG model "
                          "(Fig. 3) than in the EG (Fig. 9)",
-                         f"plateau widths: EG {_fmt_pm(w_eg, e_eg)} decades, TG "
-                         f"{_fmt_pm(w_tg, e_tg)} decades [{where}]; inner-half max/min v: EG "
+                         f"plateau widths: EG {pm(w_eg, e_eg)} decades, TG "
+                         f"{pm(w_tg, e_tg)} decades [{where}]; inner-half max/min v: EG "
                          f"{inner_variation(eg, cut):.3f}, TG {inner_variation(tg, tg_cut):.3f}",
                          verdict, why, "fig-eg-rates"))
     return out
@@ -312,17 +301,6 @@ class TableOneCell:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _cell_verdict(sign: str, shift: float, paper: str) -> tuple[str, str]:
-    if sign == paper:
-        return "reproduced", f"significant ({SIGMAS:g} sigma) shift with the paper's sign"
-    if sign == "0":
-        if np.sign(shift) == (1 if paper == "+" else -1):
-            return "partly", f"the paper's direction, but not significant at {SIGMAS:g} sigma"
-        return "not reproduced", (f"not significant at {SIGMAS:g} sigma, and the central value "
-                                  "goes the other way")
-    return "not reproduced", f"significant ({SIGMAS:g} sigma) shift opposite to the paper"
 
 
 def table_one(data: dict, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_SEED
@@ -358,13 +336,13 @@ def table_one(data: dict, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_S
         c0 = S.plateau_cutoffs(first, bootstrap=bootstrap, seed=seed)
         c1 = S.plateau_cutoffs(last, bootstrap=bootstrap, seed=seed)
         sign, shift, err = S.shift_sign(c0, c1, sigmas=SIGMAS)
-        verdict, why = _cell_verdict(sign, shift, paper)
+        verdict, why = sign_verdict(sign, shift, paper)
         other = " ".join(
             S.shift_sign(*(S.plateau_cutoffs(r, fraction=f, bootstrap=bootstrap, seed=seed)
                            for r in (first, last)), sigmas=SIGMAS)[0]
             for f in OTHER_THRESHOLDS)
         rows.append(TableOneCell(model, quantity, experiment,
-                                 f"{_curve_name(first, key)} -> {_curve_name(last, key)}",
+                                 f"{curve_name(first, key)} -> {curve_name(last, key)}",
                                  paper, sign, float(shift), float(err), verdict, why, figure,
                                  target, other))
     return rows
@@ -397,7 +375,7 @@ def table_one_claims(rows: list[TableOneCell]) -> list[Claim]:
                   f"Increasing the {r.quantity} makes the {r.model} relaxation "
                   f"{word[r.paper_sign]} ({r.paper_sign})",
                   f"{r.change}: log10 lambda_min shifts {'+' if r.shift >= 0 else ''}"
-                  f"{_fmt_pm(r.shift, r.err)} decades "
+                  f"{pm(r.shift, r.err)} decades "
                   f"(sign {r.sign})", r.verdict, r.why, "table-one")
             for r in rows]
 
@@ -429,7 +407,7 @@ def print_size_scan(curves: dict, d: int) -> None:
     print(f"{'N':>7}{'L':>9}{'N/L^d':>8}{'median |E|':>22}{'log10 lambda_min':>22}")
     for row in size_scan(curves, d):
         print(f"{row['N']:>7}{row['L']:>9.2f}{row['density']:>8.3f}"
-              f"{_fmt_pm(*row['median_abs_E'], 3):>22}{_fmt_pm(*row['log10_lambda_min']):>22}")
+              f"{pm(*row['median_abs_E'], 3):>22}{pm(*row['log10_lambda_min']):>22}")
 
 
 # --------------------------------------------------------------------------- dropped modes
