@@ -199,12 +199,7 @@ def log_relaxation(t, lambda_min: float, c: float = 1.0) -> np.ndarray:
     return -c * (EULER_GAMMA + np.log(lambda_min * t))
 
 
-def exact_log_relaxation(t, lambda_min: float, lambda_max: float, c: float = 1.0) -> np.ndarray:
-    """Eq. (16) with ``p(lambda) = 1/lambda`` on [lambda_min, lambda_max], in closed form:
-
-    ``c int_{lmin}^{lmax} e^{-lambda t} / lambda d lambda = c [E1(lmin t) - E1(lmax t)]``
-    (E1 the exponential integral), which Eq. (17) approximates for ``1/lmax << t << 1/lmin``.
-    """
+def _check_window(t, lambda_min, lambda_max, c):
     t = check_array("t", t)
     lambda_min = check_real("lambda_min", lambda_min, positive=True)
     lambda_max = check_real("lambda_max", lambda_max, positive=True)
@@ -213,6 +208,16 @@ def exact_log_relaxation(t, lambda_min: float, lambda_max: float, c: float = 1.0
     c = check_real("c", c)
     if np.any(t <= 0):
         raise ValueError("t must be > 0")
+    return t, lambda_min, lambda_max, c
+
+
+def exact_log_relaxation(t, lambda_min: float, lambda_max: float, c: float = 1.0) -> np.ndarray:
+    """Eq. (16) with ``p(lambda) = 1/lambda`` on [lambda_min, lambda_max], in closed form:
+
+    ``c int_{lmin}^{lmax} e^{-lambda t} / lambda d lambda = c [E1(lmin t) - E1(lmax t)]``
+    (E1 the exponential integral), which Eq. (17) approximates for ``1/lmax << t << 1/lmin``.
+    """
+    t, lambda_min, lambda_max, c = _check_window(t, lambda_min, lambda_max, c)
     return c * (exp1(lambda_min * t) - exp1(lambda_max * t))
 
 
@@ -224,14 +229,7 @@ def exact_log_relaxation_slope(t, lambda_min: float, lambda_max: float,
     Flat at ``c`` (logarithmic relaxation) for ``1/lambda_max << t << 1/lambda_min``; it falls to
     half its plateau at ``t = ln 2 / lambda_min``.
     """
-    t = check_array("t", t)
-    lambda_min = check_real("lambda_min", lambda_min, positive=True)
-    lambda_max = check_real("lambda_max", lambda_max, positive=True)
-    if not lambda_min < lambda_max:
-        raise ValueError("lambda_min must be < lambda_max")
-    c = check_real("c", c)
-    if np.any(t <= 0):
-        raise ValueError("t must be > 0")
+    t, lambda_min, lambda_max, c = _check_window(t, lambda_min, lambda_max, c)
     return c * (np.exp(-lambda_min * t) - np.exp(-lambda_max * t))
 
 

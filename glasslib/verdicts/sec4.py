@@ -39,6 +39,8 @@ here are shared with :mod:`glasslib.verdicts.sec5`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .. import summaries as S
@@ -56,6 +58,9 @@ __all__ = [
     "ordered",
     "cutoffs",
     "curve_name",
+    "Scheme",
+    "SCHEMES",
+    "scheme_claims",
     "energy_and_rate_shifts",
     "print_energy_and_rate_shifts",
     "claims",
@@ -176,6 +181,47 @@ def print_energy_and_rate_shifts(curves: dict, key: str) -> None:
 # --------------------------------------------------------------------------- the claims
 
 
+@dataclass(frozen=True)
+class Scheme:
+    """One parameter scan of the paper: two DOS claims (width, gap) and a rate-shift claim."""
+
+    experiment: str
+    key: str  # the direction of the scan: "W" or "J/W" (see ordered)
+    dos_figure: str
+    dos_target: str
+    width_statement: str
+    gap_statement: str
+    gap_claimed: str  # '+': the gap diminishes, '-': it deepens
+    rate_figure: str
+    rate_target: str
+    rate_statement: str
+    rate_claimed: str  # '+': faster, '-': slower
+
+
+def scheme_claims(scheme: Scheme, curves: dict, cuts: dict | None = None) -> list[Claim]:
+    """The DOS-width, gap and lambda_min claims of one scan (rules: module docstring)."""
+    out = dos_trend_claims(curves, scheme.key, scheme.dos_figure, scheme.dos_target,
+                           width_statement=scheme.width_statement,
+                           gap_statement=scheme.gap_statement, gap_claimed=scheme.gap_claimed)
+    out.append(rate_shift_claim(curves, scheme.key, scheme.rate_figure, scheme.rate_target,
+                                scheme.rate_statement, scheme.rate_claimed, cuts))
+    return out
+
+
+SCHEMES = (
+    Scheme(DISORDER, "W", "Fig. 4", "fig-tg-dos-disorder",
+           "For increasing disorder the DOS broadens",
+           "For increasing disorder ... the gap diminishes", "+",
+           "Fig. 6", "fig-tg-rates-disorder",
+           "For increasing W the rates distributions are shifted to higher values", "+"),
+    Scheme(INTERACTION, "J/W", "Fig. 5", "fig-tg-dos-interaction",
+           "With increasing J/W (W^2 + J^2 = 2) the DOS broadens",
+           "With increasing J/W ... a deepening of the gap", "-",
+           "Fig. 7", "fig-tg-rates-interaction",
+           "For increasing J/W the rates distributions are shifted to higher values", "+"),
+)
+
+
 def _w10_similar_claim(curves: dict, cuts: dict) -> Claim:
     items = ordered(curves, "W")
     c = [cuts[label] for label, _ in items]
@@ -200,24 +246,11 @@ def claims(data: dict) -> list[Claim]:
     """The claims of Sec. IV, for whichever of its experiments ``data`` holds (rules: module
     docstring). ``data`` maps experiment names to ``{label: EnsembleResult}``."""
     out = []
-    if DISORDER in data:
-        curves = data[DISORDER]
-        out += dos_trend_claims(
-            curves, "W", "Fig. 4", "fig-tg-dos-disorder",
-            width_statement="For increasing disorder the DOS broadens",
-            gap_statement="For increasing disorder ... the gap diminishes", gap_claimed="+")
-        cuts = cutoffs(curves)
-        out.append(rate_shift_claim(
-            curves, "W", "Fig. 6", "fig-tg-rates-disorder",
-            "For increasing W the rates distributions are shifted to higher values", "+", cuts))
-        out.append(_w10_similar_claim(curves, cuts))
-    if INTERACTION in data:
-        curves = data[INTERACTION]
-        out += dos_trend_claims(
-            curves, "J/W", "Fig. 5", "fig-tg-dos-interaction",
-            width_statement="With increasing J/W (W^2 + J^2 = 2) the DOS broadens",
-            gap_statement="With increasing J/W ... a deepening of the gap", gap_claimed="-")
-        out.append(rate_shift_claim(
-            curves, "J/W", "Fig. 7", "fig-tg-rates-interaction",
-            "For increasing J/W the rates distributions are shifted to higher values", "+"))
+    for scheme in SCHEMES:
+        if scheme.experiment in data:
+            curves = data[scheme.experiment]
+            cuts = cutoffs(curves)
+            out += scheme_claims(scheme, curves, cuts)
+            if scheme.experiment == DISORDER:
+                out.append(_w10_similar_claim(curves, cuts))
     return out

@@ -53,7 +53,7 @@ from ..measures import BOOTSTRAP, BOOTSTRAP_SEED, abs_energy_cdf, bootstrap_weig
 from ..realizations import LOG_ABS_E_EDGES, RATE_EDGES
 from ..rules import SIGMAS, sign_verdict
 from . import Claim, print_claims
-from .sec4 import curve_name, cutoffs, dos_trend_claims, ordered, rate_shift_claim
+from .sec4 import Scheme, curve_name, ordered, scheme_claims
 
 __all__ = [
     "EG_DOS",
@@ -278,6 +278,23 @@ def _fig9_claims(data) -> list[Claim]:
     return out
 
 
+# --------------------------------------------------------------------------- Figs. 10-13
+
+EG_SCHEMES = (
+    Scheme(EG_DISORDER, "W", "Fig. 10", "fig-eg-dos-disorder",
+           "For increasing disorder the EG DOS broadens",
+           "For increasing disorder ... the gap diminishes", "+",
+           "Fig. 11", "fig-eg-rates-disorder",
+           "For increasing disorder the EG rates shift to higher values", "+"),
+    Scheme(EG_INTERACTION, "J/W", "Fig. 12", "fig-eg-dos-interaction",
+           "For increasing interactions (J/W, W^2 + J^2 = 2) the EG DOS broadens",
+           "For increasing interactions ... the gap deepens", "-",
+           "Fig. 13", "fig-eg-rates-interaction",
+           "For increasing interactions the EG rates shift to lower values, opposite to the TG",
+           "-"),
+)
+
+
 # --------------------------------------------------------------------------- Table I
 
 
@@ -451,25 +468,8 @@ def claims(data: dict) -> list[Claim]:
         out += _fig8_claims(r)
     if EG_RATES in data:
         out += _fig9_claims(data)
-    if EG_DISORDER in data:
-        curves = data[EG_DISORDER]
-        out += dos_trend_claims(
-            curves, "W", "Fig. 10", "fig-eg-dos-disorder",
-            width_statement="For increasing disorder the EG DOS broadens",
-            gap_statement="For increasing disorder ... the gap diminishes", gap_claimed="+")
-        out.append(rate_shift_claim(
-            curves, "W", "Fig. 11", "fig-eg-rates-disorder",
-            "For increasing disorder the EG rates shift to higher values", "+",
-            cutoffs(curves)))
-    if EG_INTERACTION in data:
-        curves = data[EG_INTERACTION]
-        out += dos_trend_claims(
-            curves, "J/W", "Fig. 12", "fig-eg-dos-interaction",
-            width_statement="For increasing interactions (J/W, W^2 + J^2 = 2) the EG DOS broadens",
-            gap_statement="For increasing interactions ... the gap deepens", gap_claimed="-")
-        out.append(rate_shift_claim(
-            curves, "J/W", "Fig. 13", "fig-eg-rates-interaction",
-            "For increasing interactions the EG rates shift to lower values, opposite to the TG",
-            "-"))
+    for scheme in EG_SCHEMES:
+        if scheme.experiment in data:
+            out += scheme_claims(scheme, data[scheme.experiment])
     out += table_one_claims(table_one(data))
     return out
