@@ -15,7 +15,8 @@ from . import summaries
 from ._validation import check_int, check_real
 from .experiments import SCALES
 
-__all__ = ["COMMON", "check_parameters", "load", "overrides", "figure_data"]
+__all__ = ["COMMON", "check_parameters", "load", "overrides", "write_figure_data", "download_link",
+           "publish_figure"]
 
 #: parameters every notebook has: (kind, allow None)
 COMMON = {
@@ -98,12 +99,9 @@ def load(experiment: str, P: dict, **extra_overrides) -> dict:
     )
 
 
-def figure_data(name: str, fig=None, directory: str = "figdata") -> None:
+def write_figure_data(name: str, fig=None, directory: str = "figdata"):
     """Write the data of every plotted line of ``fig`` (default: the current figure) to
-    ``<directory>/<name>.csv`` and display a download link for the book.
-
-    Returns None, so that a call ending a cell adds no output besides the link (nbval compares
-    outputs, and a trailing semicolon does not suppress a value under every kernel setup).
+    ``<directory>/<name>.csv``; return its path.
 
     Long format, one row per point: ``panel, series, x, y`` (panel: the axes title or index,
     series: the line's label). Lines drawn from the same arrays the figure shows, so the file is
@@ -113,7 +111,6 @@ def figure_data(name: str, fig=None, directory: str = "figdata") -> None:
     from pathlib import Path
 
     import matplotlib.pyplot as plt
-    from IPython.display import Markdown, display
 
     fig = fig or plt.gcf()
     path = Path(directory) / f"{name}.csv"
@@ -128,4 +125,37 @@ def figure_data(name: str, fig=None, directory: str = "figdata") -> None:
                 series = label if not label.startswith("_") else f"line {j}"
                 for x, y in zip(line.get_xdata(), line.get_ydata(), strict=False):
                     writer.writerow([panel, series, f"{float(x):.8g}", f"{float(y):.8g}"])
+    return path
+
+
+def download_link(name: str, directory: str = "figdata") -> None:
+    """Display the book's download link of ``<directory>/<name>.csv``. Returns None, so that a
+    call ending a cell adds no output besides the link (nbval compares outputs)."""
+    from pathlib import Path
+
+    from IPython.display import Markdown, display
+
+    path = Path(directory) / f"{name}.csv"
     display(Markdown(f"Figure data: {{download}}`{path.name} <{path.as_posix()}>`"))
+
+
+def publish_figure(key: str, fig, curves: dict, directory: str = "figdata") -> None:
+    """Publish figure ``key`` of the registry (:mod:`glasslib.figures`) for its page.
+
+    Glues the figure under its label and its caption, filled from the parameters of ``curves``
+    (``{label: EnsembleResult}``), under ``<label>-caption`` (the page shows both with a
+    ``glue:figure`` directive), writes the plotted data to ``<directory>/<key>.csv``
+    (:func:`write_figure_data`; the page shows its link with :func:`download_link`) and closes
+    the figure. Returns None.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    from .figures import caption, get_figure
+
+    entry = get_figure(key)
+    glue(entry.label, fig, display=False)
+    glue(entry.caption_key, Markdown(caption(key, curves)), display=False)
+    write_figure_data(key, fig, directory)
+    plt.close(fig)

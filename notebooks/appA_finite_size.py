@@ -130,7 +130,7 @@ def plot_rates(axes, items, legend="a"):
 # %% [markdown]
 # ## Fig. 14: the DOS against system size
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass DOS for N = 10 (red triangles), N = 100 (green squares) and N = 1000 (blue asterisks), e^2/(r_nn T) = 10, W = 1, half filling, density as in Fig. 8 (box side sqrt N - 1); 3000, 1000 and 300 realizations (not stated in the paper). (a) The DOS against E in units of J = e^2/r_nn. (b) The region of the gap, with the gap half-width E_gap of each curve (dotted). Paper Fig. 14.", "name": "fig-eg-size-dos"}}
+# %% tags=["hide-input"]
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 for (n, r, s), st in zip(size, STYLE, strict=False):
     x, g = S.dos(r)
@@ -147,10 +147,17 @@ for ax in (ax_a, ax_b):
     ax.set_ylabel("DOS")
 ax_a.legend(frameon=False)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig14", fig, data["fig14_15_eg_size"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-size-dos
+# :name: fig-eg-size-dos
+#
+# {glue:md}`fig-eg-size-dos-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig14", fig)
+nbk.download_link("fig14")
 
 # %% [markdown]
 # **Verdict.** The gap narrows as $N$ grows, and the whole DOS becomes narrower, i.e. it is wider
@@ -164,7 +171,7 @@ V.print_claims(claims, "Fig. 14")
 # %% [markdown]
 # ## Fig. 15: the rates against system size
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass decay-rate distribution (eigenvalues of the rate matrix of Eq. 23 without its interaction term) for N = 10 (red triangles), N = 100 (green squares) and N = 1000 (blue asterisks); xi = 0.1 r_nn, other parameters as in Fig. 14. (a) Density per decade of lambda, dashed lines at each lambda_min. (b) p(lambda) on a linear axis with the law lambda^-alpha fitted to the N = 1000 curve on its plateau (solid line). Rates in units of Gamma^0. Paper Fig. 15.", "name": "fig-eg-size-rates"}}
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 top = plot_rates(axes, size)
 n, r, s = size[-1]
@@ -180,10 +187,17 @@ axes[1].legend(frameon=False)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig15", fig, data["fig14_15_eg_size"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-size-rates
+# :name: fig-eg-size-rates
+#
+# {glue:md}`fig-eg-size-rates-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig15", fig)
+nbk.download_link("fig15")
 
 # %% [markdown]
 # **Verdict.** The rate distribution moves to lower rates as $N$ grows, both its lower cutoff
@@ -200,7 +214,7 @@ V.print_claims(claims, "Fig. 15")
 # curve stays normalized); the dashed line is Eq. (A2) in the rescaled variable,
 # $2\pi\xi^2 x' e^{-\pi \xi^2 x'^2}$, the same for every $N$.
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Rate distribution of the distance-only matrix A_ij = exp(-r_ij/xi) with the conservation diagonal, for N = 10 (red triangles), N = 100 (green squares) and N = 1000 (blue asterisks), xi = 0.1 r_nn, same boxes as Figs. 14-15 (3000, 1000 and 300 realizations). (a) Density per decade of lambda, dashed lines at lambda_min. Inset: density of x = -ln(lambda/2) after the rescaling x -> x ((sqrt N + 1)/(sqrt N - 1))^(1/2) of Eq. (A2), with Eq. (A2) itself (dashed). (b) p(lambda) on a linear axis. Rates in units of Gamma^0. Paper Fig. 16.", "name": "fig-eg-distance"}}
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, dist, legend="b")
 inset = axes[0].inset_axes([0.09, 0.5, 0.4, 0.45])
@@ -222,10 +236,17 @@ inset.tick_params(labelsize=7)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig16", fig, data["fig16_eg_distance"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-distance
+# :name: fig-eg-distance
+#
+# {glue:md}`fig-eg-distance-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig16", fig)
+nbk.download_link("fig16")
 
 # %% [markdown]
 # **Verdict.** Without any energy dependence the rates still move to lower values with $N$,
@@ -257,7 +278,7 @@ for n, _r, _s in dist:
 # large-$N$ limit). Panel (b) compares the density of $x = -\ln(\lambda/2)$ of the Fig. 16
 # spectra with Eq. (A2) (dashed) and marks the peaks (measured: solid ticks; Eq. A2: dashed ticks).
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Checks of Appendix A's estimate, from the Fig. 16 ensembles (N = 10 red, 100 green, 1000 blue). (a) Nearest-neighbour distances (points, units of r_nn) with Eq. (A1) (solid lines) and the exact periodic-square law (dotted). (b) Density of x = r/xi = -ln(lambda/2) of the spectra (lines) against Eq. (A2) (dashed), with the measured peaks (solid vertical ticks) and Eq. (A2)'s peaks (dashed ticks). Not a figure of the paper.", "name": "fig-eg-a1-a2"}}
+# %% tags=["hide-input"]
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 centres = 0.5 * (NN_EDGES[1:] + NN_EDGES[:-1])
 for (n, r, s), st in zip(dist, STYLE, strict=False):
@@ -288,10 +309,17 @@ ax_b.set_ylabel("$p(x)$")
 ax_b.set_title("(b) Eq. (A2)")
 ax_b.legend(frameon=False)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("figA_nn", fig, data["fig16_eg_distance"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-a1-a2
+# :name: fig-eg-a1-a2
+#
+# {glue:md}`fig-eg-a1-a2-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("figA_nn", fig)
+nbk.download_link("figA_nn")
 
 # %% [markdown]
 # **Verdict.** Eq. (A1) describes the sampled nearest-neighbour distances for the two larger

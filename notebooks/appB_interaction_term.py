@@ -144,12 +144,19 @@ def plot_case(figure):
 # under each figure). Pairs with no difference at all cannot be drawn on the log axis; their count
 # is printed too.
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Relative error |(lambda' - lambda)/lambda'| between the rates with (lambda') and without (lambda) the interaction term f_ij of Eq. (B1), rank-paired, for W = 0.1, J = 1.4, T = 0.1, N = 1000: realization 0 (points, grey below the numerical floor), the floor eps max(lambda')/lambda (dashed), the measured rounding noise (dotted), and the median and 99th percentile per decade over 100 realizations. Paper Fig. 17 (labelling of the captions).", "name": "fig-b1-case-17"}}
+# %% tags=["hide-input"]
 fig, zero = plot_case("Fig. 17")
-plt.show()
+nbk.publish_figure("fig17", fig, data["fig17_20_tg_b1"])
+
+# %% [markdown]
+# ```{glue:figure} fig-b1-case-17
+# :name: fig-b1-case-17
+#
+# {glue:md}`fig-b1-case-17-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig17", fig)
+nbk.download_link("fig17")
 
 # %% [markdown]
 # **Verdict.** Most of the lowest 10 % of the rates do not move at the floor's resolution, but a
@@ -168,12 +175,19 @@ V.print_decade_table(cases[0][2])
 print()
 V.print_claims(claims, "Fig. 17")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "As Fig. 17 for W = J = 1, T = 0.1, N = 1000. Paper Fig. 18 (labelling of the captions; the text calls this case (iii), Fig. 19).", "name": "fig-b1-case-18"}}
+# %% tags=["hide-input"]
 fig, zero = plot_case("Fig. 18")
-plt.show()
+nbk.publish_figure("fig18", fig, data["fig17_20_tg_b1"])
+
+# %% [markdown]
+# ```{glue:figure} fig-b1-case-18
+# :name: fig-b1-case-18
+#
+# {glue:md}`fig-b1-case-18-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig18", fig)
+nbk.download_link("fig18")
 
 # %% [markdown]
 # **Verdict.** As for Fig. 17: most low rates unmoved, a minority moved by per cents, more of
@@ -185,12 +199,19 @@ V.print_decade_table(cases[1][2])
 print()
 V.print_claims(claims, "Fig. 18")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "As Fig. 17 for W = 1.4, J = 0.1, T = 0.1, N = 1000. Paper Fig. 19 (labelling of the captions; the text calls this case (i), Fig. 17).", "name": "fig-b1-case-19"}}
+# %% tags=["hide-input"]
 fig, zero = plot_case("Fig. 19")
-plt.show()
+nbk.publish_figure("fig19", fig, data["fig17_20_tg_b1"])
+
+# %% [markdown]
+# ```{glue:figure} fig-b1-case-19
+# :name: fig-b1-case-19
+#
+# {glue:md}`fig-b1-case-19-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig19", fig)
+nbk.download_link("fig19")
 
 # %% [markdown]
 # **Verdict.** As for Figs. 17 and 18 for the lowest rates. One difference: here the median over
@@ -240,7 +261,7 @@ for figure, label, r in cases:
 # for the slow relaxation is the lower cutoff $\lambda_{min}$ of these densities and the
 # relaxation $|\delta\boldsymbol\sigma|(t)$ (Eq. 15) they produce: both are compared in the table.
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Rates with (orange plus) and without (blue asterisks) the interaction term f_ij for W = J = 1, T = 0.1, N = 1000. (a) Realization 0, the rates in increasing order. (b) Density per decade of lambda over 100 realizations, for W = J = 1 (blue and orange) and, faint, for the other two cases. Rates in units of a J^3. Paper Fig. 20.", "name": "fig-b1-rates"}}
+# %% tags=["hide-input"]
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 main = next(c for c in cases if c[0] == "Fig. 18")
 r = main[2]
@@ -272,10 +293,17 @@ ax_b.set_ylabel(r"density per decade of $\lambda$")
 ax_b.set_title("(b) all realizations; faint: the other two cases")
 ax_b.legend(frameon=False)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig20", fig, data["fig17_20_tg_b1"])
+
+# %% [markdown]
+# ```{glue:figure} fig-b1-rates
+# :name: fig-b1-rates
+#
+# {glue:md}`fig-b1-rates-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig20", fig)
+nbk.download_link("fig20")
 
 # %% [markdown]
 # **Verdict.** At the level the paper looks at, the rate distribution, the interaction term

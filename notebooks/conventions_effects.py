@@ -68,7 +68,7 @@ for label, r in tls.items():
           f"{c.log10_min:>12.3f} +- {c.log10_min_err:.3f}{100 * outside:>12.1f}%"
           f"{r.data['iterations'].mean():>13.1f}")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass DOS (a) and log-rate density (b) under each documented choice; $W = J = 1$, $T = 0.1$, $N = 1000$, 300 realizations each.", "name": "fig-conventions-tls"}}
+# %% tags=["hide-input"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
 for label, r in tls.items():
     x, g = S.dos(r)
@@ -85,10 +85,17 @@ ax2.set_ylabel("density per decade")
 ax2.set_title("(b) rates")
 ax1.legend(frameon=False, fontsize=8)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("conventions_tls", fig, tls)
+
+# %% [markdown]
+# ```{glue:figure} fig-conventions-tls
+# :name: fig-conventions-tls
+#
+# {glue:md}`fig-conventions-tls-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("conventions_tls", fig)
+nbk.download_link("conventions_tls")
 
 # %% [markdown]
 # ## The electron glass: the meaning of $r_{nn} = 1$
@@ -100,7 +107,7 @@ for label, r in eg.items():
     print(f"{label:<16}{S.abs_energy_quantile(r, 0.5):>11.3f}"
           f"{c.log10_min:>12.3f} +- {c.log10_min_err:.3f}{c.log10_max:>12.3f} +- {c.log10_max_err:.3f}")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron glass at Fig. 9's parameters ($T = 0.1$, $\\xi = 0.1$, $W = 1$, $N = 1000$, 300 realizations): DOS (a) and log-rate density (b) for the two readings of $r_{nn} = 1$.", "name": "fig-conventions-eg"}}
+# %% tags=["hide-input"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
 for label, r in eg.items():
     x, g = S.dos(r)
@@ -117,10 +124,17 @@ ax2.set_ylabel("density per decade")
 ax2.set_title("(b) rates")
 ax1.legend(frameon=False)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("conventions_eg", fig, eg)
+
+# %% [markdown]
+# ```{glue:figure} fig-conventions-eg
+# :name: fig-conventions-eg
+#
+# {glue:md}`fig-conventions-eg-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("conventions_eg", fig)
+nbk.download_link("conventions_eg")
 
 # %% [markdown]
 # ## What this page computed

@@ -102,7 +102,7 @@ fig2 = sorted(data["fig02_tg_dos_vs_T"].values(), key=lambda r: r.meta["params"]
 # log-uniform tunnelling amplitudes alone deplete small energies logarithmically. What the
 # interactions remove is the ratio of the two curves.
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass DOS. (a) Normalized histogram of the energies $E_i$ (Eq. 6) after solving Eq. (4): the dipole gap at $E = 0$. (b) The DOS against $\\log_{10}|E|$ divided by its peak (blue), and the same for non-interacting TLSs ($J = 0$, dashed); the dotted line marks $|E| = T$. Paper's parameters: $N = 10^4$, $W = J = 1$, $T = 0.05$, 300 realizations. Paper Fig. 1.", "name": "fig-tg-dos"}}
+# %% tags=["hide-input"]
 p1 = fig1.meta["params"]
 x, g = V.coarse_dos(fig1)
 peak = V.gap_ratio(fig1, bootstrap=0).peak
@@ -127,10 +127,17 @@ ax2.set_ylabel("DOS / its peak")
 ax2.set_title(r"(b) DOS vs $\log_{10}|E|$")
 ax2.legend(frameon=False)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig01", fig, data["fig01_tg_dos"])
+
+# %% [markdown]
+# ```{glue:figure} fig-tg-dos
+# :name: fig-tg-dos
+#
+# {glue:md}`fig-tg-dos-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig01", fig)
+nbk.download_link("fig01")
 
 # %% [markdown]
 # How much of the ensemble the figure leaves out, and whether every solve converged
@@ -177,7 +184,7 @@ V.print_claims(claims, "Fig. 1")
 # %% [markdown]
 # ## Fig. 2: the gap fills in with temperature
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass DOS at $T = 0.1$ (blue asterisks), $T = 1$ (green squares) and $T = 2$ (red triangles). The gap at $E = 0$ fills in as $T$ grows. Paper's parameters: $N = 1000$, $W = J = 1$; realizations not stated (300 here). Paper Fig. 2.", "name": "fig-tg-dos-vs-t"}}
+# %% tags=["hide-input"]
 styles = ["b*-", "gs-", "r^-"]
 fig, ax = plt.subplots(figsize=(6.5, 4.2))
 for i, r in enumerate(fig2):
@@ -190,10 +197,17 @@ ax.set_xlabel("$E$ (units of $J$)")
 ax.set_ylabel("DOS (per unit $E$, per TLS)")
 ax.legend(frameon=False)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig02", fig, data["fig02_tg_dos_vs_T"])
+
+# %% [markdown]
+# ```{glue:figure} fig-tg-dos-vs-t
+# :name: fig-tg-dos-vs-t
+#
+# {glue:md}`fig-tg-dos-vs-t-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig02", fig)
+nbk.download_link("fig02")
 
 # %% [markdown]
 # The DOS at $E = 0$ rises with $T$ for two reasons that the figure shows together: thermal

@@ -87,7 +87,7 @@ relax = V.relaxation_analysis(result, fit)
 # %% [markdown]
 # ## Fig. 3: the distribution of rates
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass decay-rate distribution, Eq. (12). (a) Density of $\\log_{10}\\lambda$ over the full range; the dashed lines are the plateau cutoffs $\\lambda_{min}$, $\\lambda_{max}$ (half-level rule), the bands their bootstrap errors. (b) The distribution in linear scale over the first decade above $\\lambda_{min}$, with the $1/\\lambda$ curve $C/\\lambda$ normalized to the histogram between the cutoffs. Paper's parameters: $N = 10^4$, $W = J = 1$, $J/T = 10$, $\\Delta_0 \\in [10^{-7}, 10^{-1}]$, 1000 realizations. Paper Fig. 3.", "name": "fig-tg-rates"}}
+# %% tags=["hide-input"]
 x, dens = S.log_rate_density(result)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
 shown = dens > 0
@@ -113,10 +113,17 @@ ax2.set_ylabel(r"$p(\lambda)$ (per unit $\lambda$)")
 ax2.set_title("(b) linear scale")
 ax2.legend(frameon=False)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig03", fig, data["fig03_tg_rates"])
+
+# %% [markdown]
+# ```{glue:figure} fig-tg-rates
+# :name: fig-tg-rates
+#
+# {glue:md}`fig-tg-rates-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig03", fig)
+nbk.download_link("fig03")
 
 # %% [markdown]
 # The numbers behind the figure (`glasslib.verdicts.sec3.rate_fit`). The second fit repeats the
@@ -175,7 +182,7 @@ V.print_claims(claims, "Fig. 3")
 # makes it a constant, $c$; the exact form makes it $c\,(e^{-\lambda_{min}t} -
 # e^{-\lambda_{max}t})$, which falls to half at $t = \ln 2/\lambda_{min}$.
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Relaxation of the TLS glass (not a figure of the paper). (a) $|\\delta\\sigma|(t)/N$, Eq. (15) with $c_i = 1$ on the rates of Fig. 3 (blue asterisks), Eq. (16) with $p = 1/\\lambda$ on the measured cutoffs (black) and Eq. (17) (red dashed), both with $c = 1/\\ln(\\lambda_{max}/\\lambda_{min})$; dotted lines at $t = 1/\\lambda_{max}$ and $1/\\lambda_{min}$. (b) The slope $-d|\\delta\\sigma|/d\\ln t$ in units of $c$, and that of Eq. (16) with the measured plateau amplitude; the shaded band is the inner window $10/\\lambda_{max} < t < 0.1/\\lambda_{min}$. Parameters as Fig. 3: $N = 10^4$, $W = J = 1$, $J/T = 10$, 1000 realizations.", "name": "fig-tg-relaxation"}}
+# %% tags=["hide-input"]
 t = relax.t
 lt = np.log10(t)
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -200,10 +207,17 @@ ax2.set_ylabel(r"$-d|\delta\sigma|/d\ln t$ (units of $c$)")
 ax2.set_title("(b) logarithmic slope")
 ax2.legend(frameon=False, loc="center right")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig03_relaxation", fig, data["fig03_tg_rates"])
+
+# %% [markdown]
+# ```{glue:figure} fig-tg-relaxation
+# :name: fig-tg-relaxation
+#
+# {glue:md}`fig-tg-relaxation-caption:myst`
+# ```
 
 # %% tags=["remove-input"]
-nbk.figure_data("fig03_relaxation", fig)
+nbk.download_link("fig03_relaxation")
 
 # %% [markdown]
 # The comparison in numbers: deviations are in units of $c$, i.e. in e-folds of $t$ by which the

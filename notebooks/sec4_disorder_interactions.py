@@ -119,7 +119,7 @@ def plot_rates(axes, items, key, cuts):
     """The two rate panels of the paper (glasslib.plotting.rate_panels)."""
     plotting.rate_panels(axes, items, cuts, lambda r: curve_label(r, key))
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass DOS for W = 1 (blue asterisks), W = 10 (green squares) and W = 100 (red triangles) at W/T = 10, J = 1, N = 1000 (300 realizations each; the paper does not state its number). (a) The DOS in units of W against E/W, so the three widths, 100x apart, share one axis. (b) The density per decade of |E| against |E| in units of J: where the gap sits at each W. Paper Fig. 4.", "name": "fig-tg-dos-disorder"}}
+# %% tags=["hide-input"]
 items = V.ordered(data[V.DISORDER], "W")
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 for (_label, r), st in zip(items, STYLE, strict=False):
@@ -135,7 +135,14 @@ plot_abs_energy(ax_b, items, "W")
 ax_b.set_xlabel("$|E|$ [units of $J$]")
 ax_b.set_title("(b) distribution of $|E|$ (log axis)")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig04", fig, data["fig04_06_tg_disorder"])
+
+# %% [markdown]
+# ```{glue:figure} fig-tg-dos-disorder
+# :name: fig-tg-dos-disorder
+#
+# {glue:md}`fig-tg-dos-disorder-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Both halves of the claim hold (table below). The broadening is the trivial one,
@@ -145,10 +152,10 @@ plt.show()
 # the paper says.
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig04", fig)  # the plotted data, as CSV
+nbk.download_link("fig04")
 V.print_claims(claims, "Fig. 4")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass DOS for W/J = 1 (blue asterisks), W/J = 3.1 (green squares) and W/J = 9.8 (red triangles) at W^2 + J^2 = 2, T = 0.1, N = 1000 (300 realizations each; not stated in the paper). (a) The DOS against E, in the units where W^2 + J^2 = 2. (b) The density per decade of |E|. Paper Fig. 5.", "name": "fig-tg-dos-interaction"}}
+# %% tags=["hide-input"]
 items = V.ordered(data[V.INTERACTION], "J/W")[::-1]  # W/J = 1, 3.1, 9.8 as in the paper
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 for (_label, r), st in zip(items, STYLE, strict=False):
@@ -163,7 +170,14 @@ plot_abs_energy(ax_b, items, "J/W")
 ax_b.set_xlabel("$|E|$ [units with $W^2 + J^2 = 2$]")
 ax_b.set_title("(b) distribution of $|E|$ (log axis)")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig05", fig, data["fig05_07_tg_interaction"])
+
+# %% [markdown]
+# ```{glue:figure} fig-tg-dos-interaction
+# :name: fig-tg-dos-interaction
+#
+# {glue:md}`fig-tg-dos-interaction-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Reproduced (table below): as $J/W$ grows the DOS widens, through tails set by $J$,
@@ -172,10 +186,10 @@ plt.show()
 # nearly Gaussian DOS.
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig05", fig)  # the plotted data, as CSV
+nbk.download_link("fig05")
 V.print_claims(claims, "Fig. 5")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass decay-rate distribution (Eq. 12) for W = 1 (blue asterisks), W = 10 (green squares) and W = 100 (red triangles), W/T = 10, J = 1, N = 1000 (300 realizations each). (a) Density per decade of lambda on a log axis; the dashed lines mark each curve's lambda_min. (b) p(lambda) on a linear axis from 0 to ten times the largest lambda_min, with C/lambda at each curve's plateau level (dashed) and lambda_min (dotted); the y axis ends at twice the C/lambda value at the largest lambda_min, so curves with smaller cutoffs run off the top. Rates in units of a J^3. Paper Fig. 6.", "name": "fig-tg-rates-disorder"}}
+# %% tags=["hide-input"]
 items = V.ordered(data[V.DISORDER], "W")
 cuts = V.cutoffs(data[V.DISORDER])
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
@@ -183,7 +197,14 @@ plot_rates(axes, items, "W", cuts)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $a J^3$]")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig06", fig, data["fig04_06_tg_disorder"])
+
+# %% [markdown]
+# ```{glue:figure} fig-tg-rates-disorder
+# :name: fig-tg-rates-disorder
+#
+# {glue:md}`fig-tg-rates-disorder-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** The distribution moves to higher rates with $W$ at an unchanged plateau height
@@ -198,12 +219,12 @@ plt.show()
 # $|E|\coth(|E|/2T)$ scales like $|E|$).
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig06", fig)  # the plotted data, as CSV
+nbk.download_link("fig06")
 V.print_claims(claims, "Fig. 6")
 print()
 V.print_energy_and_rate_shifts(data[V.DISORDER], "W")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "TLS-glass decay-rate distribution for W/J = 1 (blue asterisks), W/J = 3.1 (green squares) and W/J = 9.8 (red triangles) at W^2 + J^2 = 2, T = 0.1, N = 1000 (300 realizations each). (a) Density per decade of lambda, dashed lines at lambda_min. (b) p(lambda) on a linear axis with C/lambda at each plateau level (dashed) and lambda_min (dotted); the y axis ends at twice the C/lambda value at the largest lambda_min, so curves with smaller cutoffs run off the top. Rates in units of a times the cube of the energy unit (W^2 + J^2 = 2). Paper Fig. 7.", "name": "fig-tg-rates-interaction"}}
+# %% tags=["hide-input"]
 items = V.ordered(data[V.INTERACTION], "J/W")[::-1]
 cuts = V.cutoffs(data[V.INTERACTION])
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
@@ -211,7 +232,14 @@ plot_rates(axes, items, "J/W", cuts)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $a\,(\mathrm{energy\ unit})^3$]")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig07", fig, data["fig05_07_tg_interaction"])
+
+# %% [markdown]
+# ```{glue:figure} fig-tg-rates-interaction
+# :name: fig-tg-rates-interaction
+#
+# {glue:md}`fig-tg-rates-interaction-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Reproduced: stronger interaction (at fixed $W^2 + J^2$) shifts the rates to higher
@@ -221,7 +249,7 @@ plt.show()
 # are recomputed from these same ensembles on the {doc}`Sec. V page <sec5_electron_glass>`.
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig07", fig)  # the plotted data, as CSV
+nbk.download_link("fig07")
 V.print_claims(claims, "Fig. 7")
 print()
 V.print_energy_and_rate_shifts(data[V.INTERACTION], "J/W")

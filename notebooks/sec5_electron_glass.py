@@ -143,7 +143,7 @@ def plot_rates(axes, items, key, cuts):
     for ax in axes:
         ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass DOS at half filling, N = 10000 sites, eps_i uniform in [-W/2, W/2] with W = 1, e^2/(r_nn T) = 20 (T = 0.05), periodic square, 300 realizations (as in the paper). (a) The DOS against E in units of J = e^2/r_nn. (b) The fraction C(|E|) of sites below |E| on log axes: a linear DOS gives C ~ |E|^2; the line is the fit of Eq. g ~ |E|^p on the shaded window 2T <= |E| <= W/2. Paper Fig. 8.", "name": "fig-eg-dos"}}
+# %% tags=["hide-input"]
 (label, r8), = data[V.EG_DOS].items()
 gap = V.coulomb_gap(r8)
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
@@ -173,7 +173,14 @@ ax_b.set_ylabel("fraction of sites below $|E|$")
 ax_b.set_title("(b) cumulative distribution of $|E|$")
 ax_b.legend(frameon=False, loc="lower right")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig08", fig, data["fig08_eg_dos"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-dos
+# :name: fig-eg-dos
+#
+# {glue:md}`fig-eg-dos-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Reproduced: towards $E = 0$ the DOS vanishes close to linearly (the fitted
@@ -183,10 +190,10 @@ plt.show()
 # $|E|^2$ law of a linear gap.
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig08", fig)  # the plotted data, as CSV
+nbk.download_link("fig08")
 V.print_claims(claims, "Fig. 8")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass decay-rate distribution: eigenvalues of the rate matrix of Eq. (23) without its interaction term, N = 1000, e^2/(r_nn T) = 10, r_nn/xi = 10, W = 1, 1000 realizations (as in the paper). (a) Density per decade of lambda; dashed lines: the plateau cutoffs lambda_min and lambda_max. (b) p(lambda) on a linear axis from 0 to 10 lambda_min (dotted), the range that sets the long-time relaxation, with the lambda^-alpha law fitted over the whole plateau (dashed). Rates in units of Gamma^0. Paper Fig. 9.", "name": "fig-eg-rates"}}
+# %% tags=["hide-input"]
 (label, r9), = data[V.EG_RATES].items()
 cut = S.plateau_cutoffs(r9, bootstrap=0)
 fit = V.inverse_lambda_fit(r9, cut)
@@ -223,7 +230,14 @@ for ax in (ax_a, ax_b):
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
     ax.legend(frameon=False)
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig09", fig, data["fig09_eg_rates"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-rates
+# :name: fig-eg-rates
+#
+# {glue:md}`fig-eg-rates-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Partly. Between the cutoffs the rates are $1/\lambda$ *on average* (the fitted
@@ -236,7 +250,7 @@ plt.show()
 # distances in $e^{-r_{ij}/\xi}$, as the paper explains.
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig09", fig)  # the plotted data, as CSV
+nbk.download_link("fig09")
 V.print_claims(claims, "Fig. 9")
 V.print_claims(claims, "Sec. V C")
 
@@ -250,14 +264,21 @@ V.print_claims(claims, "Sec. V C")
 # %% tags=["hide-input"]
 V.print_dropped_modes(V.dropped_modes(data))
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass DOS for W = 1 (blue asterisks), W = 5 (green squares) and W = 10 (red triangles) at W/T = 10, J = e^2/r_nn = 1, N = 1000, density as in Fig. 8 (300 realizations each; not stated in the paper). (a) The DOS against E in units of J. (b) The density per decade of |E|. Paper Fig. 10.", "name": "fig-eg-dos-disorder"}}
+# %% tags=["hide-input"]
 items = V.ordered(data[V.EG_DISORDER], "W")
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_dos(axes, items, "W", xmax=8)
 axes[0].set_xlabel("$E$ [units of $J$]")
 axes[1].set_xlabel("$|E|$ [units of $J$]")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig10", fig, data["fig10_11_eg_disorder"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-dos-disorder
+# :name: fig-eg-dos-disorder
+#
+# {glue:md}`fig-eg-dos-disorder-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Reproduced (table below): the DOS broadens with $W$ and the Coulomb gap fills in.
@@ -265,15 +286,22 @@ plt.show()
 # this scheme ($W/T = 10$).
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig10", fig)  # the plotted data, as CSV
+nbk.download_link("fig10")
 V.print_claims(claims, "Fig. 10")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass decay-rate distribution for W = 1 (blue asterisks), W = 5 (green squares) and W = 10 (red triangles); parameters as in Fig. 10, xi = 0.1 r_nn. (a) Density per decade of lambda, dashed lines at each lambda_min. (b) p(lambda) on a linear axis with C/lambda at each plateau level (dashed) and lambda_min (dotted); the y axis ends at twice the C/lambda value at the largest lambda_min, so curves with smaller cutoffs run off the top. Paper Fig. 11.", "name": "fig-eg-rates-disorder"}}
+# %% tags=["hide-input"]
 items = V.ordered(data[V.EG_DISORDER], "W")
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, items, "W", V.cutoffs(data[V.EG_DISORDER]))
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig11", fig, data["fig10_11_eg_disorder"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-rates-disorder
+# :name: fig-eg-rates-disorder
+#
+# {glue:md}`fig-eg-rates-disorder-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Reproduced: more disorder shifts the electron-glass rates to higher values
@@ -281,32 +309,46 @@ plt.show()
 # $W = 1$ is gone at $W = 5$ and $10$. This is the "disorder" cell of Table I.
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig11", fig)  # the plotted data, as CSV
+nbk.download_link("fig11")
 V.print_claims(claims, "Fig. 11")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass DOS for W/J = 1 (blue asterisks), W/J = sqrt 17 (green squares) and W/J = sqrt 97 (red triangles) at W^2 + J^2 = 2, T = 0.1, N = 1000, density as in Fig. 8 (300 realizations each; not stated in the paper). (a) The DOS against E in the units where W^2 + J^2 = 2. (b) The density per decade of |E|. Paper Fig. 12.", "name": "fig-eg-dos-interaction"}}
+# %% tags=["hide-input"]
 items = V.ordered(data[V.EG_INTERACTION], "J/W")[::-1]  # W/J = 1, sqrt 17, sqrt 97
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_dos(axes, items, "J/W", xmax=4)
 axes[0].set_xlabel("$E$ [units with $W^2 + J^2 = 2$]")
 axes[1].set_xlabel("$|E|$ [units with $W^2 + J^2 = 2$]")
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig12", fig, data["fig12_13_eg_interaction"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-dos-interaction
+# :name: fig-eg-dos-interaction
+#
+# {glue:md}`fig-eg-dos-interaction-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Reproduced (table below): with stronger interaction at fixed $W^2 + J^2$ the DOS
 # broadens and the Coulomb gap deepens and widens.
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig12", fig)  # the plotted data, as CSV
+nbk.download_link("fig12")
 V.print_claims(claims, "Fig. 12")
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Electron-glass decay-rate distribution for W/J = 1 (blue asterisks), W/J = sqrt 17 (green squares) and W/J = sqrt 97 (red triangles); parameters as in Fig. 12, xi = 0.1 r_nn. (a) Density per decade of lambda, dashed lines at each lambda_min. (b) p(lambda) on a linear axis with C/lambda at each plateau level (dashed) and lambda_min (dotted); the y axis ends at twice the C/lambda value at the largest lambda_min, so curves with smaller cutoffs run off the top. Paper Fig. 13.", "name": "fig-eg-rates-interaction"}}
+# %% tags=["hide-input"]
 items = V.ordered(data[V.EG_INTERACTION], "J/W")[::-1]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, items, "J/W", V.cutoffs(data[V.EG_INTERACTION]))
 fig.tight_layout()
-plt.show()
+nbk.publish_figure("fig13", fig, data["fig12_13_eg_interaction"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-rates-interaction
+# :name: fig-eg-rates-interaction
+#
+# {glue:md}`fig-eg-rates-interaction-caption:myst`
+# ```
 
 # %% [markdown]
 # **Verdict.** Reproduced: stronger interaction shifts the electron-glass rates to *lower*
@@ -317,7 +359,7 @@ plt.show()
 # near neighbours with small energy differences, and a deeper Coulomb gap leaves fewer of them.
 
 # %% tags=["hide-input"]
-nbk.figure_data("fig13", fig)  # the plotted data, as CSV
+nbk.download_link("fig13")
 V.print_claims(claims, "Fig. 13")
 
 # %% [markdown]
