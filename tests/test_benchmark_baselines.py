@@ -1,0 +1,41 @@
+"""The benchmarks' straightforward implementations as oracles for glasslib's kernels."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+import glasslib as gl
+from glasslib import error_bounds as EB
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import baselines  # noqa: E402
+
+
+def test_eq12_as_printed_agrees_with_the_stable_form():
+    """Where the printed formula is safe (1e-3 < |E|/2T < 300), both forms agree to rounding
+    (a few operations each: 8 eps)."""
+    rng = np.random.default_rng(3)
+    T = 0.1
+    E = rng.choice([-1, 1], 500) * 2 * T * 10 ** rng.uniform(-3, np.log10(300), 500)
+    D0 = 10 ** rng.uniform(-7, -1, 500)
+    np.testing.assert_allclose(gl.tls_relaxation_rates(E, D0, T),
+                               baselines.naive_tls_rates(E, D0, T), rtol=8 * EB.EPS, atol=0)
+
+
+def test_jacobi_and_asynchronous_solvers_find_the_same_unique_solution():
+    """Where the map of Eq. (4) is a contraction (c max_i sum_j |K_ij| / 2T < 1: weak coupling
+    J = 0.01 at T = 2, close pairs included) its fixed point is unique (Banach), so the damped
+    Jacobi iteration and glasslib's asynchronous sweeps must find the same one, within
+    kappa (r_jacobi + r_async), the bound of two solutions of residuals r
+    (glasslib.error_bounds)."""
+    glass = gl.sample_tls_glass(np.random.default_rng(4), 200, 1.0, 0.01, dtype=np.float64)
+    T = 2.0
+    lipschitz = 0.25 * float(np.max(EB.abs_row_sums(glass.couplings))) / (2 * T)
+    assert lipschitz < 1, "not a contraction: the test would not test uniqueness"
+    x_j, _, r_j, converged = baselines.tls_jacobi_solve(glass.couplings, glass.asymmetry, T,
+                                                       max_iter=20000)
+    assert converged
+    sol = gl.solve_tls_mean_field(glass, T, rng=1)
+    kappa = EB.solver_amplification(glass.couplings, sol.x, 0.25, T)
+    assert np.max(np.abs(x_j - sol.x)) <= kappa * (r_j + sol.residual)
