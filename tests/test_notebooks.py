@@ -67,6 +67,7 @@ def test_papermill_reruns_at_quick_scale(source, tmp_path):
     assert json.loads(out.read_text())["cells"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("params, message", [
     (dict(colour="red"), "unknown parameter"),
     (dict(scale="huge"), "scale must be one of"),

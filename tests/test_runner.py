@@ -404,6 +404,7 @@ def test_two_runs_of_one_ensemble_neither_crash_nor_duplicate_work(tmp_path):
     assert any("waiting for another run" in err for _, err in outs)
 
 
+@pytest.mark.slow
 def test_cli_list_and_errors(tmp_path):
     out = subprocess.run([sys.executable, "-m", "glasslib", "list"], capture_output=True,
                          text=True, check=True).stdout

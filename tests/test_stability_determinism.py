@@ -73,6 +73,7 @@ def test_same_seed_same_numbers_whatever_the_blas_threads():
     assert not np.array_equal(one[1], other[1])
 
 
+@pytest.mark.slow
 def test_threaded_kernels_do_not_depend_on_the_numba_thread_count():
     N = gl._sweeps.PARALLEL_MIN_N  # the threaded code paths
     saved = numba.get_num_threads()

@@ -119,6 +119,7 @@ def test_couplings_are_gaussian_over_r_cubed():
     assert np.mean(u**4) / np.mean(u**2) ** 2 == pytest.approx(3.0, abs=0.1)
 
 
+@pytest.mark.slow
 def test_tunneling_is_log_uniform_and_asymmetry_gaussian():
     glass = gl.sample_tls_glass(1, 20000, 2.5, 1.0, tunneling_range=(1e-7, 1e-1))
     logd0 = np.log10(glass.tunneling)
