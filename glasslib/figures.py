@@ -31,11 +31,13 @@ class Figure:
     experiment: str  # where its curves come from
     caption: str  # template (module docstring)
     paper_caption: str = ""
+    title: str = ""  # the name of a figure the paper does not have
 
     @property
     def name(self) -> str:
-        """How claims cite it: ``"Fig. 3"``, or the label for figures the paper does not have."""
-        return f"Fig. {self.paper}" if self.paper else self.label
+        """How the book and the claims call it: the paper's number (``"Fig. 3"``), or, for a
+        figure the paper does not have, its own title."""
+        return f"Fig. {self.paper}" if self.paper else (self.title or self.label)
 
     @property
     def caption_key(self) -> str:
@@ -55,7 +57,7 @@ FIGURES = {f.key: f for f in (
            paper_caption='Decay rate distribution for the TLSglass. The distribution of decay rates  $\\lambda_i$  presented in Eq. (12) calculated for N = 10000 and  $\\frac{J}{T} = 10$ . The disorder energy, tunneling splinting and interaction strength are the same as in Fig. 1. The graph is averaged over 1000 realizations. (a) Rate distribution in log scale for the full range of values. The bulk of rates occupy the plateau region which translates to  $\\frac{1}{\\lambda}$ form in normal scale. (b) Rate distribution within the cutoff region in the log plot shown in linear scale with a  $\\frac{1}{\\lambda}$  fit.'),
     Figure('fig03_relaxation', None, 'sec3_dynamics', 'fig-tg-relaxation', 'fig03_tg_rates',
            'Relaxation of the TLS glass. (a) $|\\delta\\sigma|(t)/N$, Eq. (15) with $c_i = 1$ on the rates of Fig. 3 (blue asterisks), Eq. (16) with $p = 1/\\lambda$ on the measured cutoffs (black) and Eq. (17) (red dashed), both with $c = 1/\\ln(\\lambda_{max}/\\lambda_{min})$; dotted lines at $t = 1/\\lambda_{max}$ and $1/\\lambda_{min}$. (b) The slope $-d|\\delta\\sigma|/d\\ln t$ in units of $c$, and that of Eq. (16) with the measured plateau amplitude; the shaded band is the inner window $10/\\lambda_{max} < t < 0.1/\\lambda_{min}$. Parameters as Fig. 3: $N = [[N]]$, $W = [[W]]$, $J = [[J]]$, $T = [[T]]$, [[R]] realizations.',
-           paper_caption=''),
+           paper_caption='', title='Relaxation of the TLS glass'),
     Figure('fig04', 4, 'sec4_disorder_interactions', 'fig-tg-dos-disorder', 'fig04_06_tg_disorder',
            'TLS-glass DOS for $W = [[W]]$ (blue asterisks, green squares, red triangles) at $T = [[T]]$ ($W/T = 10$), $J = [[J]]$, $N = [[N]]$ ([[R]] realizations each; the paper does not state its number). (a) The DOS in units of $W$ against $E/W$, so the three widths, 100 times apart, share one axis. (b) The density per decade of $|E|$ against $|E|$ in units of $J$: where the gap sits at each $W$.',
            paper_caption='TLS DOS for different disorder values. W = 1 (blue stars), W = 10 (green squares), and W = 100 (red triangles) for W/T = 10, constant interactions J = 1 and N = 1000.  $r_{nn} = 1$  as in all our calculations.'),
@@ -97,7 +99,7 @@ FIGURES = {f.key: f for f in (
            paper_caption='EG rate distribution as given by the eigenvalue distribution of the matrix  $A_{ij} = e^{-r_{ij}/\\xi}$  (without energy dependence), plotted for different system sizes. N = 1000 (blue stars), N = 100 (green squares), and N = 10 (red triangles). The parameters are the same as in Fig. 15. (a) Rate distributions in the natural log scale. The inset shows how the peaks almost coincide after scaling  $\\xi$  with the prefactor given in Eq. (A2). (b) Rate distributions in linear scale.'),
     Figure('figA_nn', None, 'appA_finite_size', 'fig-eg-a1-a2', 'fig16_eg_distance',
            "Checks of Appendix A's estimate, from the Fig. 16 ensembles ($N = [[N]]$: red, green, blue). (a) Nearest-neighbour distances (points, units of $r_{nn}$) with Eq. (A1) (solid lines) and the exact periodic-square law (dotted). (b) Density of $x = r/\\xi = -\\ln(\\lambda/2)$ of the spectra (lines) against Eq. (A2) (dashed), with the measured peaks (solid vertical ticks) and Eq. (A2)'s peaks (dashed ticks).",
-           paper_caption=''),
+           paper_caption='', title='Appendix A, checked'),
     Figure('fig17', 17, 'appB_interaction_term', 'fig-b1-case-17', 'fig17_20_tg_b1',
            "Relative error $|(\\lambda' - \\lambda)/\\lambda'|$ between the rates with ($\\lambda'$) and without ($\\lambda$) the interaction term $f_{ij}$ of Eq. (B1), rank-paired, for $W = 0.1$, $J = 1.4$, $T = [[T]]$, $N = [[N]]$: realization 0 (points, grey below the numerical floor), the floor $\\epsilon\\max\\lambda'/\\lambda$ (dashed), the measured rounding noise (dotted), and the median and 99th percentile per decade over [[R]] realizations. The paper's Fig. 17 (the labelling of its captions).",
            paper_caption='Relative error between the rates with and without the interaction term  $f_{ij}$ , for W=0.1, J=1.4, T=0.1, and N=1000.'),
@@ -112,10 +114,10 @@ FIGURES = {f.key: f for f in (
            paper_caption='Typical graph of the rates with and without the interaction term for the three cases stated above. Blue (asterisk) for  $f_{ij} = 0$  and orange (plus) is for  $f_{ij} \\neq 0$ .'),
     Figure('conventions_tls', None, 'conventions_effects', 'fig-conventions-tls', 'conventions_tls',
            'TLS-glass DOS (a) and log-rate density (b) under each documented choice; $W = [[W]]$, $J = [[J]]$, $T = [[T]]$, $N = [[N]]$, [[R]] realizations each.',
-           paper_caption=''),
+           paper_caption='', title='Conventions, TLS glass'),
     Figure('conventions_eg', None, 'conventions_effects', 'fig-conventions-eg', 'conventions_eg',
            "Electron glass at Fig. 9's parameters ($T = [[T]]$, $\\xi = [[xi]]$, $W = [[W]]$, $N = [[N]]$, [[R]] realizations): DOS (a) and log-rate density (b) for the two readings of $r_{nn} = 1$.",
-           paper_caption=''),
+           paper_caption='', title='Conventions, electron glass'),
 )}
 
 
@@ -163,8 +165,8 @@ def caption_fields(curves: dict) -> dict:
 
 
 def caption(key: str, curves: dict) -> str:
-    """The caption of figure ``key`` with its fields filled from ``curves``; it ends with where
-    the figure stands in the paper."""
+    """The caption of figure ``key`` with its fields filled from ``curves``, headed by the
+    figure's name: the paper's number, or its own title."""
     fig = get_figure(key)
     fields = caption_fields(curves)
 
@@ -175,5 +177,8 @@ def caption(key: str, curves: dict) -> str:
         return fields[name]
 
     text = re.sub(r"\[\[(\w+)\]\]", fill, fig.caption)
-    where = f" Paper Fig. {fig.paper}." if fig.paper else " Not a figure of the paper."
-    return text + where
+    # the book numbers figures as the paper does (Sphinx's own numbering is off: it would count
+    # the figures the paper does not have)
+    if fig.paper:
+        return f"**{fig.name}.** {text}"
+    return f"**{fig.name}** (not a figure of the paper). {text}"

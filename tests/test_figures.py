@@ -57,14 +57,15 @@ def test_captions_are_filled_from_the_parameters_used():
               "c": _fake(dict(N=1000, T=0.1, W=1.0, J=1.0, xi=0.1), 300)}
     text = F.caption("fig14", curves)
     assert r"$N = 10, 100\ \text{and}\ 1000$" in text and "3000, 1000 and 300 realizations" in text
-    assert text.endswith("Paper Fig. 14.")
+    assert text.startswith("**Fig. 14.** ")
     one = {"x": _fake(dict(N=10000, T=0.2, W=1.0, J=1.0), 50)}
     text = F.caption("fig03", one)
     assert "$N = 10^{4}$" in text and "$T = 0.2$" in text and "50 realizations" in text
     assert "[[" not in text
     with pytest.raises(KeyError, match="xi"):
         F.caption("fig09", one)  # Fig. 9 needs xi, which a TLS ensemble does not have
-    assert F.caption("fig03_relaxation", one).endswith("Not a figure of the paper.")
+    assert F.caption("fig03_relaxation", one).startswith(
+        "**Relaxation of the TLS glass** (not a figure of the paper). ")
 
 
 def test_claims_cite_registered_figures():
