@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 
-__all__ = ["pm", "print_claims"]
+__all__ = ["pm", "print_claims", "curve_name"]
 
 
 def pm(value: float, err: float, decimals: int = 2, *, signed: bool = False) -> str:
@@ -33,3 +33,12 @@ def print_claims(claims: list, figure: str | None = None, width: int = 100) -> N
             print(f"{'':8} | {'measured' if i == 0 else '':9}{line}")
         for i, line in enumerate(textwrap.wrap(f"{c.verdict.upper()}: {c.why}", width - 12)):
             print(f"{'':8} | {'verdict' if i == 0 else '':9}{line}")
+
+
+def curve_name(result, key: str) -> str:
+    p = result.meta["params"]
+    if key == "J/W":
+        return f"J/W={p['J'] / p['W']:.2g}"
+    if key == "N":
+        return f"N={p['N']}"
+    return f"W={p['W']:g}"

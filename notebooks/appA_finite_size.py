@@ -63,6 +63,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import glasslib as gl
+from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib import summaries as S
 from glasslib.realizations import NN_EDGES
@@ -89,8 +90,8 @@ data = {
     V.DISTANCE: nbk.load(V.DISTANCE, {**P, "T": None}),  # the distance-only matrix has no T
 }
 claims = V.claims(data)
-size = [(n, r, V.size_summary(r)) for n, r in V.by_size(data[V.SIZE])]
-dist = [(n, r, V.distance_summary(r)) for n, r in V.by_size(data[V.DISTANCE])]
+size = [(n, r, M.size_summary(r)) for n, r in M.by_size(data[V.SIZE])]
+dist = [(n, r, M.distance_summary(r)) for n, r in M.by_size(data[V.DISTANCE])]
 
 # %% tags=["hide-input"]
 # the paper's styles: N = 10 red triangles, 100 green squares, 1000 blue asterisks
@@ -266,7 +267,7 @@ print()
 print(f"{'N':>6} {'density N/L^2':>14} {'k = (sqrt N+1)/(sqrt N-1)':>27} {'(N-1)/L^2':>10}")
 for n, _r, _s in dist:
     L = gl.box_side(n, 2)
-    print(f"{n:>6} {V.site_density(n):>14.3f} {gl.finite_size_factor(n):>27.3f} "
+    print(f"{n:>6} {M.site_density(n):>14.3f} {gl.finite_size_factor(n):>27.3f} "
           f"{(n - 1) / L**2:>10.3f}")
 
 # %% [markdown]
@@ -345,7 +346,7 @@ V.print_claims(claims, "Eq. (A2)")
 
 # %% tags=["hide-input"]
 for name, curves in data.items():
-    for n, r in V.by_size(curves):
+    for n, r in M.by_size(curves):
         p = r.meta["params"]
         extra = ""
         if "converged" in r.data:

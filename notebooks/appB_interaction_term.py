@@ -64,6 +64,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib import summaries as S
 from glasslib.verdicts import appB as V
@@ -86,7 +87,7 @@ claims = V.claims(data)
 cases = V.ordered_cases(data[V.EXPERIMENT])
 # realization 0 of each case, rebuilt from its seed to measure the eigensolver's actual rounding
 # noise (the spectra of A and of a permuted copy of A agree in exact arithmetic)
-noise = {label: V.permutation_noise(V.rebuild_b1_matrix(r, 0)) for _, label, r in cases}
+noise = {label: M.permutation_noise(M.rebuild_b1_matrix(r, 0)) for _, label, r in cases}
 
 # %% tags=["hide-input"]
 COLOR = {"Fig. 17": "tab:blue", "Fig. 18": "tab:green", "Fig. 19": "tab:red"}
@@ -102,8 +103,8 @@ def plot_case(figure):
     of realization 0 (lines), and the median and 99th percentile over all realizations."""
     _, label, r = next(c for c in cases if c[0] == figure)
     lam, lamp = r.data["rates_sorted"][0], r.data["b1_rates_sorted"][0]
-    err = V.rank_relative_error(lam, lamp)
-    floor = V.numerical_floor(lamp)[0, 0]
+    err = M.rank_relative_error(lam, lamp)
+    floor = M.numerical_floor(lamp)[0, 0]
     resolved = np.abs(lamp - lam) > floor
     fig, ax = plt.subplots(figsize=(10, 4.5))
     shown = err > 0
@@ -115,7 +116,7 @@ def plot_case(figure):
     ax.plot(grid, floor / grid, "k--", lw=1, label=r"floor $\epsilon\max\lambda'/\lambda$")
     ax.plot(grid, noise[label][0] / grid, "k:", lw=1,
             label="measured rounding noise / $\\lambda$")
-    st = V.decade_statistics(r)
+    st = M.decade_statistics(r)
     ok = np.isfinite(st.median)
     ax.plot(10 ** st.centres[ok], st.median[ok], "o-", color="k", ms=4, lw=1,
             label=f"median over {r.realizations} realizations (above floor)")
@@ -123,7 +124,7 @@ def plot_case(figure):
             label="99th percentile (above floor)")
     ax.plot(10 ** st.centres, st.median_all, "^:", color="k", ms=4, lw=1,
             label="median over all pairs")
-    ax.axhline(V.BIN, color="tab:orange", lw=1, ls="-.", label="one 0.05-decade bin")
+    ax.axhline(M.BIN, color="tab:orange", lw=1, ls="-.", label="one 0.05-decade bin")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_ylim(1e-17, 10)
@@ -246,11 +247,11 @@ print(f"{'figure':8} {'case':12} {'max rate':>9} {'floor':>8} {'noise':>8} {'|E|
       f"{'pairs above floor':>18}")
 for figure, label, r in cases:
     lam, lamp = r.data["rates_sorted"], r.data["b1_rates_sorted"]
-    above = float(np.mean(np.abs(lamp - lam) > V.numerical_floor(lamp)))
+    above = float(np.mean(np.abs(lamp - lam) > M.numerical_floor(lamp)))
     T_used = r.meta["params"]["T"]
     where = "below" if noise[label][0] < noise[label][1] else "ABOVE"
     print(f"{figure:8} {label:12} {lamp[0].max():9.2e} {noise[label][1]:8.0e} "
-          f"{where:>8} {V.fraction_below(r, 2 * T_used):7.1%} {above:18.0%}")
+          f"{where:>8} {M.fraction_below(r, 2 * T_used):7.1%} {above:18.0%}")
 
 # %% [markdown]
 # ## Fig. 20: the rates with and without $f_{ij}$

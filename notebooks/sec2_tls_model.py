@@ -104,11 +104,11 @@ fig2 = sorted(data["fig02_tg_dos_vs_T"].values(), key=lambda r: r.meta["params"]
 
 # %% tags=["hide-input"]
 p1 = fig1.meta["params"]
-x, g = V.coarse_dos(fig1)
-peak = V.gap_ratio(fig1, bootstrap=0).peak
-log_edges, g_log = V.symmetric_dos_on_log_axis(fig1, merge=5)
-_, g_ref_log = V.reference_log_dos(p1, log_edges)
-g_ref_peak = V.reference_dos(p1)[1].max()
+x, g = M.coarse_dos(fig1)
+peak = M.gap_ratio(fig1, bootstrap=0).peak
+log_edges, g_log = M.symmetric_dos_on_log_axis(fig1, merge=5)
+_, g_ref_log = M.reference_log_dos(p1, log_edges)
+g_ref_peak = M.reference_dos(p1)[1].max()
 centres = 0.5 * (log_edges[1:] + log_edges[:-1])
 shown = (centres > np.log10(p1["tunneling_min"])) & (g_log > 0)
 
@@ -165,7 +165,7 @@ print("\n".join(lines))
 
 # %% tags=["hide-input"]
 lines = [f"{'|E|':>8}{'DOS/peak':>18}{'J=0: DOS/peak':>15}{'depletion':>20}"]
-for row in V.log_gap_table(fig1):
+for row in M.log_gap_table(fig1):
     lines.append(f"{10**row.log10_E:>8.0e}{row.g_rel:>10.3f} +- {row.g_rel_err:.3f}"
                  f"{row.ref_rel:>15.3f}{row.depletion:>12.3f} +- {row.depletion_err:.3f}")
 print("\n".join(lines))
@@ -189,7 +189,7 @@ styles = ["b*-", "gs-", "r^-"]
 fig, ax = plt.subplots(figsize=(6.5, 4.2))
 for i, r in enumerate(fig2):
     style = styles[i % len(styles)]
-    x, g = V.coarse_dos(r)
+    x, g = M.coarse_dos(r)
     p = r.meta["params"]
     window = np.abs(x) < 4 * np.hypot(p["W"], p["J"])
     ax.plot(x[window], g[window], style, ms=4, lw=0.7, label=f"$T = {p['T']:g}$")
@@ -219,11 +219,11 @@ nbk.download_link("fig02")
 # %% tags=["hide-input"]
 lines = [f"{'T':>6}{'DOS(|E| < window)':>24}{'window':>9}{'DOS peak':>10}{'ratio':>17}"]
 for r in [fig1] + fig2:
-    gr = V.gap_ratio(r)
+    gr = M.gap_ratio(r)
     lines.append(f"{gr.T:>6g}{gr.g0:>15.4f} +- {gr.g0_err:.4f}{gr.window:>9.3f}{gr.peak:>10.4f}"
                  f"{gr.ratio:>10.3f} +- {gr.ratio_err:.3f}   (N = {r.meta['params']['N']})")
 lines.append(f"{'J = 0':>6}{'':>24}{'':>9}{'':>10}"
-             f"{V.reference_gap_ratio(fig2[0].meta['params']):>10.3f}")
+             f"{M.reference_gap_ratio(fig2[0].meta['params']):>10.3f}")
 print("\n".join(lines))
 
 # %% [markdown]

@@ -80,9 +80,9 @@ data = {"fig03_tg_rates": nbk.load("fig03_tg_rates", P)}
 claims = V.claims(data)
 result = next(iter(data["fig03_tg_rates"].values()))
 params = result.meta["params"]
-fit = V.rate_fit(result)
+fit = M.rate_fit(result)
 cut = fit.cutoff
-relax = V.relaxation_analysis(result, fit)
+relax = M.relaxation_analysis(result, fit)
 
 # %% [markdown]
 # ## Fig. 3: the distribution of rates
@@ -100,9 +100,9 @@ ax1.set_ylabel(r"density of $\log_{10}\lambda$ (per decade)")
 ax1.set_title("(a) log scale")
 
 lo = cut.lambda_min
-edges, g = V.linear_rate_density(result, lo, lo * 10**V.LINEAR_DECADES)
+edges, g = M.linear_rate_density(result, lo, lo * 10**M.LINEAR_DECADES)
 mid = 0.5 * (edges[1:] + edges[:-1])
-C = V.inverse_lambda_amplitude(result, fit.fit)
+C = M.inverse_lambda_amplitude(result, fit.fit)
 grid = np.linspace(edges[0], edges[-1], 400)
 ax2.plot(mid, g, "b*", ms=6, label="rates (Eq. 12)")
 ax2.plot(grid, C / grid, "k-", lw=1,

@@ -66,6 +66,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import glasslib as gl
+from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib import plotting
 from glasslib import summaries as S
@@ -120,7 +121,7 @@ def plot_rates(axes, items, key, cuts):
     plotting.rate_panels(axes, items, cuts, lambda r: curve_label(r, key))
 
 # %% tags=["hide-input"]
-items = V.ordered(data[V.DISORDER], "W")
+items = M.ordered(data[V.DISORDER], "W")
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 for (_label, r), st in zip(items, STYLE, strict=False):
     x, g = S.dos(r)
@@ -156,7 +157,7 @@ nbk.download_link("fig04")
 V.print_claims(claims, "Fig. 4")
 
 # %% tags=["hide-input"]
-items = V.ordered(data[V.INTERACTION], "J/W")[::-1]  # W/J = 1, 3.1, 9.8 as in the paper
+items = M.ordered(data[V.INTERACTION], "J/W")[::-1]  # W/J = 1, 3.1, 9.8 as in the paper
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 for (_label, r), st in zip(items, STYLE, strict=False):
     x, g = S.dos(r)
@@ -190,8 +191,8 @@ nbk.download_link("fig05")
 V.print_claims(claims, "Fig. 5")
 
 # %% tags=["hide-input"]
-items = V.ordered(data[V.DISORDER], "W")
-cuts = V.cutoffs(data[V.DISORDER])
+items = M.ordered(data[V.DISORDER], "W")
+cuts = M.cutoffs(data[V.DISORDER])
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, items, "W", cuts)
 for ax in axes:
@@ -225,8 +226,8 @@ print()
 V.print_energy_and_rate_shifts(data[V.DISORDER], "W")
 
 # %% tags=["hide-input"]
-items = V.ordered(data[V.INTERACTION], "J/W")[::-1]
-cuts = V.cutoffs(data[V.INTERACTION])
+items = M.ordered(data[V.INTERACTION], "J/W")[::-1]
+cuts = M.cutoffs(data[V.INTERACTION])
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, items, "J/W", cuts)
 for ax in axes:

@@ -145,7 +145,7 @@ def plot_rates(axes, items, key, cuts):
 
 # %% tags=["hide-input"]
 (label, r8), = data[V.EG_DOS].items()
-gap = V.coulomb_gap(r8)
+gap = M.coulomb_gap(r8)
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 x, g = S.dos(r8)
 keep = np.abs(x) <= 2.5
@@ -196,7 +196,7 @@ V.print_claims(claims, "Fig. 8")
 # %% tags=["hide-input"]
 (label, r9), = data[V.EG_RATES].items()
 cut = S.plateau_cutoffs(r9, bootstrap=0)
-fit = V.inverse_lambda_fit(r9, cut)
+fit = M.inverse_lambda_fit(r9, cut)
 fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
 total = r9.data["rate_counts"].sum()
 edges, counts = S.rebin(r9.data["rate_counts"].sum(axis=0), 5)
@@ -265,7 +265,7 @@ V.print_claims(claims, "Sec. V C")
 V.print_dropped_modes(V.dropped_modes(data))
 
 # %% tags=["hide-input"]
-items = V.ordered(data[V.EG_DISORDER], "W")
+items = M.ordered(data[V.EG_DISORDER], "W")
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_dos(axes, items, "W", xmax=8)
 axes[0].set_xlabel("$E$ [units of $J$]")
@@ -290,9 +290,9 @@ nbk.download_link("fig10")
 V.print_claims(claims, "Fig. 10")
 
 # %% tags=["hide-input"]
-items = V.ordered(data[V.EG_DISORDER], "W")
+items = M.ordered(data[V.EG_DISORDER], "W")
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-plot_rates(axes, items, "W", V.cutoffs(data[V.EG_DISORDER]))
+plot_rates(axes, items, "W", M.cutoffs(data[V.EG_DISORDER]))
 fig.tight_layout()
 nbk.publish_figure("fig11", fig, data["fig10_11_eg_disorder"])
 
@@ -313,7 +313,7 @@ nbk.download_link("fig11")
 V.print_claims(claims, "Fig. 11")
 
 # %% tags=["hide-input"]
-items = V.ordered(data[V.EG_INTERACTION], "J/W")[::-1]  # W/J = 1, sqrt 17, sqrt 97
+items = M.ordered(data[V.EG_INTERACTION], "J/W")[::-1]  # W/J = 1, sqrt 17, sqrt 97
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_dos(axes, items, "J/W", xmax=4)
 axes[0].set_xlabel("$E$ [units with $W^2 + J^2 = 2$]")
@@ -337,9 +337,9 @@ nbk.download_link("fig12")
 V.print_claims(claims, "Fig. 12")
 
 # %% tags=["hide-input"]
-items = V.ordered(data[V.EG_INTERACTION], "J/W")[::-1]
+items = M.ordered(data[V.EG_INTERACTION], "J/W")[::-1]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-plot_rates(axes, items, "J/W", V.cutoffs(data[V.EG_INTERACTION]))
+plot_rates(axes, items, "J/W", M.cutoffs(data[V.EG_INTERACTION]))
 fig.tight_layout()
 nbk.publish_figure("fig13", fig, data["fig12_13_eg_interaction"])
 

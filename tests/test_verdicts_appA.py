@@ -7,6 +7,7 @@ import pytest
 
 import glasslib as gl
 from glasslib import analysis
+from glasslib import measures as M
 from glasslib.realizations import NN_EDGES, RATE_EDGES
 from glasslib.runner import EnsembleResult, run_ensemble
 from glasslib.verdicts import VERDICTS, Claim
@@ -72,7 +73,7 @@ def test_a2_peak_and_rescaling():
     # the peak finder returns the mode of a smooth law to a fraction of a bin
     centres = 0.5 * (RATE_EDGES[1:] + RATE_EDGES[:-1])
     counts = 1e6 * np.exp(-0.5 * ((centres + 3.21) / 0.8) ** 2)
-    assert V.log_rate_peak(counts) == pytest.approx(-3.21, abs=0.01)
+    assert M.log_rate_peak(counts) == pytest.approx(-3.21, abs=0.01)
     assert gl.distance_variable(np.log10(2 * np.exp(-4.0))) == pytest.approx(4.0)
 
 
@@ -120,7 +121,7 @@ def test_synthetic_a2_world_passes_and_wrong_world_fails():
 def test_trend_rule_both_ways():
     def est(v, e=0.01):
         rng = np.random.default_rng(int(1000 * abs(v)))
-        return V.Estimate(v, e, v + e * rng.standard_normal(200))
+        return M.Estimate(v, e, v + e * rng.standard_normal(200))
 
     down = [est(1.0), est(0.8), est(0.6)]
     steps, total = V._steps(down)

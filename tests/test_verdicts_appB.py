@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from glasslib import analysis
+from glasslib import measures as M
 from glasslib.realizations import RATE_EDGES, TIMES
 from glasslib.runner import EnsembleResult, run_ensemble
 from glasslib.verdicts import VERDICTS, Claim
@@ -37,15 +38,15 @@ def test_claims_on_a_small_ensemble(small, capsys):
 
 def test_rebuild_and_rounding_noise(small):
     r = small["W=1,J=1"]
-    A = V.rebuild_b1_matrix(r, 1)
-    noise, floor = V.permutation_noise(A, lowest=20)
+    A = M.rebuild_b1_matrix(r, 1)
+    noise, floor = M.permutation_noise(A, lowest=20)
     # the rebuilt matrix is the stored realization: same spectrum, bit for bit (same platform,
     # one BLAS thread)
     from glasslib import tls_rate_spectrum
 
     np.testing.assert_array_equal(tls_rate_spectrum(A), r.data["b1_rates_sorted"][1])
     assert 0 <= noise < floor  # graded matrix: the noise lies below eps * max rate
-    assert 0 < V.fraction_below(r, 0.2) < 1
+    assert 0 < M.fraction_below(r, 0.2) < 1
 
 
 def test_rebuild_refuses_a_row_that_does_not_match(small):
@@ -53,16 +54,16 @@ def test_rebuild_refuses_a_row_that_does_not_match(small):
     tampered = type(r)(r.path, r.meta, {**r.data, "b1_rates_sorted": r.data["b1_rates_sorted"]
                                          * (1 + 1e-6)}, r.axes, r.row_platform)
     with pytest.raises(RuntimeError, match="b1_rates_sorted"):
-        V.rebuild_b1_matrix(tampered, 1)
+        M.rebuild_b1_matrix(tampered, 1)
 
 
 def test_pairing_helpers():
     lam = np.array([1.0, 2.0, 3.0, 4.0])
     # one rate moves from 1 to 3.5: rank pairing spreads the move over the ranks it crosses
     lamp = np.array([2.0, 3.0, 3.5, 4.0])
-    np.testing.assert_allclose(V.rank_relative_error(lam, lamp), [0.5, 1 / 3, 1 / 7, 0.0])
-    np.testing.assert_allclose(V.nearest_partner_error(lam, lamp), [0.0, 0.0, 0.5 / 3.5, 0.0])
-    assert V.numerical_floor(lamp)[0, 0] == pytest.approx(V.EPS * 4.0)
+    np.testing.assert_allclose(M.rank_relative_error(lam, lamp), [0.5, 1 / 3, 1 / 7, 0.0])
+    np.testing.assert_allclose(M.nearest_partner_error(lam, lamp), [0.0, 0.0, 0.5 / 3.5, 0.0])
+    assert M.numerical_floor(lamp)[0, 0] == pytest.approx(M.EPS * 4.0)
 
 
 def _synthetic(label, shift_low, rng, realizations=20, N=500):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from glasslib import analysis
+from glasslib import measures as M
 from glasslib.realizations import RATE_EDGES, TIMES
 from glasslib.runner import EnsembleResult, run_ensemble
 from glasslib.verdicts import VERDICTS, Claim
@@ -51,7 +52,7 @@ def test_exact_inverse_lambda_law_passes_every_rule():
     lo, hi = 1e-12, 1e-2
     rates = [_power_law(rng, 1.0, lo, hi, 20_000) for _ in range(8)]
     r = _synthetic(rates)
-    f = V.rate_fit(r, bootstrap=50)
+    f = M.rate_fit(r, bootstrap=50)
     # the half-level rule returns the true edges to within a bin of 0.25 decade
     assert f.cutoff.log10_min == pytest.approx(-12, abs=0.25)
     assert f.cutoff.log10_max == pytest.approx(-2, abs=0.25)
@@ -81,9 +82,9 @@ def test_frozen_tail_fails_the_eq16_rule_only():
 
 
 def test_linear_density_integrates_to_the_fraction_inside(small):
-    f = V.rate_fit(small, bootstrap=0)
+    f = M.rate_fit(small, bootstrap=0)
     lo = f.cutoff.lambda_min
-    edges, g = V.linear_rate_density(small, lo, lo * 10**V.LINEAR_DECADES)
+    edges, g = M.linear_rate_density(small, lo, lo * 10**M.LINEAR_DECADES)
     counts = small.data["rate_counts"].sum(axis=0)
     inside = (RATE_EDGES[:-1] >= np.log10(edges[0]) - 1e-9) & \
              (RATE_EDGES[1:] <= np.log10(edges[-1]) + 1e-9)

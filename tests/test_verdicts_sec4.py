@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from glasslib import measures as M
 from glasslib import rules
 from glasslib.experiments import ensembles, get_experiment
 from glasslib.realizations import LOG_ABS_E_EDGES, RATE_EDGES
@@ -78,9 +79,9 @@ def test_print_claims_is_fixed_format(data, capsys):
 
 def test_ordering_follows_the_paper_direction(data):
     jw = [r.meta["params"]["J"] / r.meta["params"]["W"]
-          for _, r in V.ordered(data[V.INTERACTION], "J/W")]
+          for _, r in M.ordered(data[V.INTERACTION], "J/W")]
     assert jw == sorted(jw)
-    assert [label for label, _ in V.ordered(data[V.DISORDER], "W")] == ["W=1", "W=10", "W=100"]
+    assert [label for label, _ in M.ordered(data[V.DISORDER], "W")] == ["W=1", "W=10", "W=100"]
 
 
 def test_trend_and_direction_rule_both_ways():
@@ -118,13 +119,13 @@ def test_dos_shape_on_known_distributions():
     # flat DOS on [-1, 1]: median |E| = 1/2, rho = 1
     flat = fake_result({"N": 20000}, energies_per_realization=[rng.uniform(-1, 1, 20000)
                                                               for _ in range(8)])
-    s = V.dos_shape(flat)
+    s = M.dos_shape(flat)
     assert s.median_abs_E == pytest.approx(0.5, abs=0.01)
     assert s.gap_ratio == pytest.approx(1.0, abs=0.05)
     # linear gap g ~ |E| on [-1, 1]: C(e) = e^2, median 1/sqrt 2, rho = 20 (m/10)^2 = 0.1
     linear = fake_result({"N": 20000}, energies_per_realization=[
         np.sqrt(rng.uniform(0, 1, 20000)) * rng.choice([-1, 1], 20000) for _ in range(8)])
-    s = V.dos_shape(linear)
+    s = M.dos_shape(linear)
     assert s.median_abs_E == pytest.approx(2**-0.5, abs=0.01)
     assert s.gap_ratio == pytest.approx(0.1, abs=0.02)
     assert 0 < s.gap_err < 0.02 and 0 < s.median_err < 0.01
@@ -139,14 +140,14 @@ def test_w10_similarity_rule_both_ways():
     b = fake_result({"W": 10.0, "J": 1.0, "N": 4000}, log_uniform_rates(rng, 1e-14, 1e-2))
     c = fake_result({"W": 100.0, "J": 1.0, "N": 4000}, log_uniform_rates(rng, 1e-12, 1e0))
     curves = {"W=1": a, "W=10": b, "W=100": c}
-    assert V._w10_similar_claim(curves, V.cutoffs(curves)).verdict == "reproduced"
+    assert V._w10_similar_claim(curves, M.cutoffs(curves)).verdict == "reproduced"
     b2 = fake_result({"W": 10.0, "J": 1.0, "N": 4000}, log_uniform_rates(rng, 1e-12, 1e0))
     curves = {"W=1": a, "W=10": b2, "W=100": c}
-    assert V._w10_similar_claim(curves, V.cutoffs(curves)).verdict == "not reproduced"
+    assert V._w10_similar_claim(curves, M.cutoffs(curves)).verdict == "not reproduced"
 
 
 def test_energy_and_rate_shift_diagnostic(data, capsys):
-    d = V.energy_and_rate_shifts(data[V.DISORDER], "W")
+    d = M.energy_and_rate_shifts(data[V.DISORDER], "W")
     assert d["change"] == "W=1 -> W=100"
     assert d["median_abs_E"][0] > 1  # W = 1 -> 100 at J = 1: more than a decade wider
     assert all(np.isfinite(x) for pair in (d["median_abs_E"], d["lambda_min"]) for x in pair)

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from glasslib import measures as M
 from glasslib import rules
 from glasslib.experiments import ensembles, get_experiment
 from glasslib.realizations import LOG_ABS_E_EDGES, RATE_EDGES, energy_edges
@@ -122,10 +123,10 @@ def test_coulomb_gap_rule_both_ways():
     def flat(rng, n):  # no gap
         return rng.uniform(-1, 1, n)
 
-    g = V.coulomb_gap(fake_energies(params, linear, rng))
+    g = M.coulomb_gap(fake_energies(params, linear, rng))
     assert g.p == pytest.approx(1.0, abs=0.1) and g.p_err < 0.1
     assert V._fig8_claims(fake_energies(params, linear, rng))[0].verdict == "reproduced"
-    g = V.coulomb_gap(fake_energies(params, flat, rng))
+    g = M.coulomb_gap(fake_energies(params, flat, rng))
     assert g.p == pytest.approx(0.0, abs=0.1)
     claims = V._fig8_claims(fake_energies(params, flat, rng))
     assert claims[0].verdict == "not reproduced"
@@ -143,7 +144,7 @@ def test_inverse_lambda_rule_both_ways():
                                     RATE_EDGES)[0] for _ in range(10)]).astype(np.int32)
     steep = EnsembleResult(Path("."), {"params": params, "realizations": 10},
                            {"rate_counts": counts})
-    fit = V.inverse_lambda_fit(steep)
+    fit = M.inverse_lambda_fit(steep)
     assert fit.alpha > 1.25
     (c,) = [c for c in V.claims({V.EG_RATES: {"x": steep}}) if c.figure == "Fig. 9"]
     assert c.verdict == "not reproduced"
@@ -180,10 +181,10 @@ def test_a_hump_symmetric_in_log_lambda_is_not_a_flat_plateau():
                            for _ in range(10)]).astype(np.int32)
         hump = EnsembleResult(Path("."), {"params": params, "realizations": 10},
                               {"rate_counts": counts})
-        assert abs(V.inverse_lambda_fit(hump).alpha - 1) < 0.1
-        assert V.inner_variation(hump) > 1.15
+        assert abs(M.inverse_lambda_fit(hump).alpha - 1) < 0.1
+        assert M.inner_variation(hump) > 1.15
         (c,) = [c for c in V.claims({V.EG_RATES: {"x": hump}}) if c.figure == "Fig. 9"]
         assert c.verdict == "partly" and "hump" in c.why
     # a true 1/lambda law is flat over the inner half of its plateau (Poisson noise only)
     flat = fake_rates(params, 1e-8, 1e-2, rng)
-    assert V.inner_variation(flat) < 1.1
+    assert M.inner_variation(flat) < 1.1

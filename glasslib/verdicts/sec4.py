@@ -41,11 +41,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from .. import summaries as S
-from ..formatting import pm
-from ..measures import BOOTSTRAP, BOOTSTRAP_SEED, DosShape, dos_shape
+from ..formatting import curve_name, pm
+from ..measures import DosShape, cutoffs, dos_shape, energy_and_rate_shifts, ordered
 from ..rules import SIGMAS, direction_verdict, trend
 from . import Claim, print_claims
 
@@ -55,13 +53,9 @@ __all__ = [
     "SIGMAS",
     "DosShape",
     "dos_shape",
-    "ordered",
-    "cutoffs",
-    "curve_name",
     "Scheme",
     "SCHEMES",
     "scheme_claims",
-    "energy_and_rate_shifts",
     "print_energy_and_rate_shifts",
     "claims",
     "print_claims",
@@ -72,34 +66,6 @@ INTERACTION = "fig05_07_tg_interaction"
 
 
 # --------------------------------------------------------------------------- ordering, trends
-
-
-def ordered(curves: dict, key: str) -> list[tuple[str, object]]:
-    """``(label, result)`` sorted along the paper's direction: ``key`` is ``"W"``, ``"J/W"`` or
-    ``"N"`` (read from each ensemble's parameters)."""
-
-    def value(item):
-        p = item[1].meta["params"]
-        if key == "J/W":
-            return p["J"] / p["W"]
-        return p[key]
-
-    return sorted(curves.items(), key=value)
-
-
-def cutoffs(curves: dict, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_SEED) -> dict:
-    """``{label: Cutoff}``: the plateau cutoffs of every curve (bootstrap errors)."""
-    return {label: S.plateau_cutoffs(r, bootstrap=bootstrap, seed=seed)
-            for label, r in curves.items()}
-
-
-def curve_name(result, key: str) -> str:
-    p = result.meta["params"]
-    if key == "J/W":
-        return f"J/W={p['J'] / p['W']:.2g}"
-    if key == "N":
-        return f"N={p['N']}"
-    return f"W={p['W']:g}"
 
 
 def dos_trend_claims(curves: dict, key: str, figure: str, target: str, *, width_statement: str,
@@ -148,26 +114,6 @@ def rate_shift_claim(curves: dict, key: str, figure: str, target: str, statement
                 + f"; shift {names[0]} -> {names[-1]}: {'+' if shift >= 0 else ''}"
                   f"{pm(shift, err)} decades (sign {sign})")
     return Claim(figure, statement, measured, verdict, why, target)
-
-
-def energy_and_rate_shifts(curves: dict, key: str) -> dict:
-    """Shift from the first to the last curve (along ``key``) of log10 median|E| and of
-    log10 lambda_min, each ``(shift, err)``.
-
-    Because Delta_0^2 is log-uniform over many decades, the half-height lower edge of the
-    plateau sits near ``Delta_0min^2 * median(|E| coth(|E|/2T))``: when T scales with the energies
-    (or T << |E|), lambda_min follows the typical energy. This is a diagnostic, not a claim.
-    """
-    items = ordered(curves, key)
-    (_, first), (_, last) = items[0], items[-1]
-    a, b = dos_shape(first), dos_shape(last)
-    energy = float(np.log10(b.median_abs_E / a.median_abs_E))
-    energy_err = float(np.hypot(a.median_err / a.median_abs_E, b.median_err / b.median_abs_E)
-                       / np.log(10))
-    cuts = cutoffs({"a": first, "b": last})
-    _, rate, rate_err = S.shift_sign(cuts["a"], cuts["b"], sigmas=SIGMAS)
-    return {"median_abs_E": (energy, energy_err), "lambda_min": (float(rate), float(rate_err)),
-            "change": f"{curve_name(first, key)} -> {curve_name(last, key)}"}
 
 
 def print_energy_and_rate_shifts(curves: dict, key: str) -> None:

@@ -48,12 +48,20 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .. import summaries as S
-from ..formatting import pm
-from ..measures import BOOTSTRAP, BOOTSTRAP_SEED, abs_energy_cdf, bootstrap_weights, dos_shape
-from ..realizations import LOG_ABS_E_EDGES, RATE_EDGES
+from ..formatting import curve_name, pm
+from ..measures import (
+    BOOTSTRAP,
+    BOOTSTRAP_SEED,
+    coulomb_gap,
+    dos_shape,
+    inner_variation,
+    inverse_lambda_fit,
+    ordered,
+    plateau_width,
+)
 from ..rules import SIGMAS, sign_verdict
 from . import Claim, print_claims
-from .sec4 import Scheme, curve_name, ordered, scheme_claims
+from .sec4 import Scheme, scheme_claims
 
 __all__ = [
     "EG_DOS",
@@ -66,11 +74,6 @@ __all__ = [
     "TG_INTERACTION",
     "TG_SIZE",
     "PAPER_TABLE_ONE",
-    "GapFit",
-    "coulomb_gap",
-    "inverse_lambda_fit",
-    "inner_variation",
-    "plateau_width",
     "TableOneCell",
     "table_one",
     "print_table_one",
@@ -115,56 +118,6 @@ OTHER_THRESHOLDS = (0.25, 0.75)
 # --------------------------------------------------------------------------- Fig. 8
 
 
-@dataclass(frozen=True)
-class GapFit:
-    """The low-energy shape of a DOS: exponent ``p`` of ``g ~ |E|^p`` on [lo, hi], and the mean
-    DOS over ``|E| < T`` relative to the DOS maximum (``r0``), with bootstrap errors."""
-
-    p: float
-    p_err: float
-    lo: float
-    hi: float
-    r0: float
-    r0_err: float
-
-
-def _gap_numbers(cdf, e_counts, n_sites, de, lo, hi, T):
-    sel = (LOG_ABS_E_EDGES >= np.log10(lo) - 1e-9) & (LOG_ABS_E_EDGES <= np.log10(hi) + 1e-9)
-    y = cdf[sel]
-    if np.any(y <= 0) or sel.sum() < 3:
-        return float("nan"), float("nan")
-    slope = np.polyfit(LOG_ABS_E_EDGES[sel], np.log10(y), 1)[0]
-    low = float(np.interp(np.log10(T), LOG_ABS_E_EDGES, cdf)) / (2.0 * T)
-    g_max = e_counts.max() / (n_sites * de)
-    return float(slope - 1.0), low / g_max
-
-
-def coulomb_gap(result, *, lo: float | None = None, hi: float | None = None,
-                bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_SEED) -> GapFit:
-    """Fit the DOS exponent ``p`` on ``[lo, hi]`` (default ``[2T, W/2]``) and measure ``r0``
-    (module docstring), with standard errors from resampling realizations."""
-    from ..realizations import energy_edges
-
-    params = result.meta["params"]
-    T = float(params["T"])
-    lo = 2.0 * T if lo is None else float(lo)
-    hi = 0.5 * float(params["W"]) if hi is None else float(hi)
-    counts = result.data["log_abs_energy_counts"].astype(float)
-    e_counts = result.data["energy_counts"].astype(float)
-    n_sites = int(params["N"]) * counts.shape[0]
-    de = float(np.diff(energy_edges(params))[0])
-    p, r0 = _gap_numbers(abs_energy_cdf(counts.sum(0), n_sites), e_counts.sum(0), n_sites, de,
-                         lo, hi, T)
-    p_err = r0_err = float("nan")
-    if bootstrap and counts.shape[0] > 1:
-        w = bootstrap_weights(counts.shape[0], bootstrap, seed)
-        cdfs = abs_energy_cdf(w @ counts, n_sites)
-        boot = np.array([_gap_numbers(c, e, n_sites, de, lo, hi, T)
-                         for c, e in zip(cdfs, w @ e_counts, strict=False)])
-        p_err, r0_err = (float(x) for x in np.std(boot, axis=0, ddof=1))
-    return GapFit(p, p_err, lo, hi, r0, r0_err)
-
-
 def _fig8_claims(result) -> list[Claim]:
     g = coulomb_gap(result)
     dist = abs(g.p - 1.0)
@@ -191,37 +144,6 @@ def _fig8_claims(result) -> list[Claim]:
 
 
 # --------------------------------------------------------------------------- Fig. 9
-
-
-def inverse_lambda_fit(result, cut=None) -> S.BinnedFit:
-    """Binned ML fit of ``lambda^-alpha`` to the pooled rates between the plateau cutoffs."""
-    cut = cut or S.plateau_cutoffs(result, bootstrap=0)
-    counts = result.data["rate_counts"].sum(axis=0)
-    return S.fit_power_law_binned(RATE_EDGES, counts, cut.lambda_min, cut.lambda_max)
-
-
-def inner_variation(result, cut=None) -> float:
-    """Max / min of the log-rate density (quarter-decade bins) over the bins whose centres lie in
-    the inner half of the plateau ``[log10 lambda_min, log10 lambda_max]`` of ``cut``.
-
-    1 for a flat plateau (1/lambda law) whatever its soft edges; about 1.2-1.25 for a Gaussian
-    hump in log lambda, whatever its width (scale free: the plateau rule puts the window edges at
-    a fixed fraction of the peak).
-    """
-    cut = cut or S.plateau_cutoffs(result, bootstrap=0)
-    edges, counts = S.rebin(result.data["rate_counts"].sum(axis=0), 5)
-    density = counts / np.diff(edges)
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    quarter = 0.25 * (cut.log10_max - cut.log10_min)
-    inner = (centres >= cut.log10_min + quarter) & (centres <= cut.log10_max - quarter)
-    if inner.sum() < 2 or np.any(density[inner] <= 0):
-        return float("nan")
-    return float(density[inner].max() / density[inner].min())
-
-
-def plateau_width(cut) -> tuple[float, float]:
-    """(log10(lambda_max / lambda_min), its error from the two cutoff errors in quadrature)."""
-    return cut.log10_max - cut.log10_min, float(np.hypot(cut.log10_min_err, cut.log10_max_err))
 
 
 def _tg_reference(data):

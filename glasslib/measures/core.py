@@ -1,4 +1,4 @@
-"""Measures of an ensemble, each an estimate with its standard error from one bootstrap.
+"""The measures every section uses, and the one bootstrap behind every error.
 
 Every error on the book's pages comes from :func:`bootstrap_weights`: resample the realizations
 of an ensemble with replacement (a fixed seed, so the numbers are reproducible), pool the
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from . import analysis
-from ._validation import check_int, check_real
-from .realizations import LOG_ABS_E_EDGES, RATE_EDGES
+from .. import analysis
+from .._validation import check_int, check_real
+from ..realizations import LOG_ABS_E_EDGES, RATE_EDGES
 
 __all__ = [
     "BOOTSTRAP",
@@ -36,6 +36,7 @@ __all__ = [
     "DosShape",
     "dos_shape",
     "solver_diagnostics",
+    "ordered",
 ]
 
 #: resamples and seed of the bootstrap, unless a measure says otherwise
@@ -263,3 +264,16 @@ def solver_diagnostics(result) -> dict:
         "max_sweeps": int(np.max(d["iterations"])),
         "outside": float(d["energy_outside"].sum() / (N * result.realizations)),
     }
+
+
+def ordered(curves: dict, key: str) -> list[tuple[str, object]]:
+    """``(label, result)`` sorted along the paper's direction: ``key`` is ``"W"``, ``"J/W"`` or
+    ``"N"`` (read from each ensemble's parameters)."""
+
+    def value(item):
+        p = item[1].meta["params"]
+        if key == "J/W":
+            return p["J"] / p["W"]
+        return p[key]
+
+    return sorted(curves.items(), key=value)
