@@ -231,7 +231,7 @@ V.print_claims(claims, "Fig. 19")
 #
 # The table compares, for realization 0 of each case, the floor $\epsilon\max\lambda'$ with the
 # rounding noise measured by diagonalizing a randomly permuted copy of $A$
-# (`glasslib.verdicts.appB.permutation_noise`: the largest difference among the 100 lowest rates).
+# (`glasslib.measures.permutation_noise`: the largest difference among the 100 lowest rates).
 # The matrix is strongly graded (row $i$ scales with $\Delta_{0i}^2$, over 12 decades) and LAPACK
 # balances it before the QR iteration, so the actual noise is far below $\epsilon\|A\|$: the floor
 # is conservative, and differences above it are real. The last columns count the TLSs with

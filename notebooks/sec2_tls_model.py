@@ -160,7 +160,7 @@ print("\n".join(lines))
 # %% [markdown]
 # The shape of the gap on the logarithmic axis of panel (b), decade by decade: the DOS divided by
 # its peak, the same for $J = 0$, and their ratio (the *depletion* the interactions cause), each
-# averaged over $\pm 0.25$ decade (`glasslib.verdicts.sec2.log_gap_table`; errors: bootstrap over
+# averaged over $\pm 0.25$ decade (`glasslib.measures.log_gap_table`; errors: bootstrap over
 # realizations).
 
 # %% tags=["hide-input"]

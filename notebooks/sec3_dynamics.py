@@ -43,9 +43,9 @@
 # and `glasslib.log_relaxation` is Eq. (17). $\lambda_{min}$ and $\lambda_{max}$ come from a
 # stated rule, not from the eye: `glasslib.plateau_edges` (the plateau level is the median of the
 # bins above half the maximum; the cutoffs are where the log-density falls below half that
-# level), with bootstrap errors over realizations in `glasslib.summaries.plateau_cutoffs`. The
+# level), with bootstrap errors over realizations in `glasslib.measures.plateau_cutoffs`. The
 # exponent of $\lambda^{-\alpha}$ is a binned maximum-likelihood fit between the cutoffs
-# (`glasslib.summaries.fit_power_law_binned`). The claims are computed by
+# (`glasslib.measures.fit_power_law_binned`). The claims are computed by
 # `glasslib.verdicts.sec3`. See the [conventions](../book/conventions.md) for units and the
 # $\lambda_{min}$ rule. Rates are in units of $aJ^3$; times in units of $1/(aJ^3)$.
 
@@ -126,7 +126,7 @@ nbk.publish_figure("fig03", fig, data["fig03_tg_rates"])
 nbk.download_link("fig03")
 
 # %% [markdown]
-# The numbers behind the figure (`glasslib.verdicts.sec3.rate_fit`). The second fit repeats the
+# The numbers behind the figure (`glasslib.measures.rate_fit`). The second fit repeats the
 # first one decade inside each cutoff, to show that the soft edges do not drive $\alpha$; the
 # third is restricted to the decade shown in panel (b):
 

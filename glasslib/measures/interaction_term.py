@@ -155,7 +155,7 @@ def lambda_min_shift(result, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRA
     """(log10 lambda_min without f, with f, shift with - without, its paired bootstrap error).
 
     The same resampled realizations serve both spectra, so the error of the shift accounts for
-    their correlation. Quarter-decade bins, as :func:`glasslib.summaries.plateau_cutoffs`.
+    their correlation. Quarter-decade bins, as :func:`glasslib.measures.plateau_cutoffs`.
     """
     edges, c0 = rebin(result.data["rate_counts"].astype(np.int64), 5)
     _, c1 = rebin(result.data["b1_rate_counts"].astype(np.int64), 5)

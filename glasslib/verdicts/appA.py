@@ -10,8 +10,8 @@ seed; ensembles at different N are independent, so errors of differences add in 
   reaches half its maximum (linear interpolation between bin centres);
 - **DOS width** (Fig. 14): the outer half-maximum ``E_out``, the largest ``|E|`` of the same
   smoothed DOS at half its maximum (walking out from the maximum), and the median ``|E|``
-  (:func:`glasslib.verdicts.sec4.dos_shape`, the width used on the other pages);
-- **lambda_min** (Figs. 15, 16): :func:`glasslib.summaries.plateau_cutoffs`;
+  (:func:`glasslib.measures.dos_shape`, the width used on the other pages);
+- **lambda_min** (Figs. 15, 16): :func:`glasslib.measures.plateau_cutoffs`;
 - **peak** (Figs. 15, 16): the log-rate density (0.05-decade bins) smoothed with a Gaussian of
   ``PEAK_SMOOTH_DECADES``; its maximum, refined by a parabola through the three bins around it,
   gives ``log10 lambda_peak``. In the variable of Eq. (A2), ``x = r/xi = -ln(lambda/2)``, the peak
@@ -33,7 +33,7 @@ next (10 -> 100 -> 1000); it is significant when it exceeds ``SIGMAS`` combined 
   reproduced if both steps decrease significantly; partly if the overall change (first to last
   N) decreases significantly but a step does not; not reproduced otherwise.
 - **Fig. 15, rates shift to lower values with N** (``lambda_min``, signs by
-  :func:`glasslib.summaries.shift_sign`): the same rule, on ``log10 lambda_min``.
+  :func:`glasslib.rules.shift_sign`): the same rule, on ``log10 lambda_min``.
 - **Fig. 16, same qualitative shift of the peaks**: the peak shifts of Fig. 16 are compared step
   by step with those of Fig. 15: reproduced if every step has the same significant sign in both;
   partly if the overall shifts have the same significant sign but a step does not; not

@@ -6,10 +6,10 @@ Experiment: ``fig03_tg_rates`` (W = J = 1, J/T = 10).
 Quantities:
 
 * Plateau cutoffs ``lambda_min``, ``lambda_max`` of the pooled log10-rate histogram
-  (:func:`glasslib.summaries.plateau_cutoffs`: half-level rule, 4 bins per decade, bootstrap over
+  (:func:`glasslib.measures.plateau_cutoffs`: half-level rule, 4 bins per decade, bootstrap over
   realizations). Plateau width ``log10(lambda_max / lambda_min)`` in decades.
 * ``alpha``: binned maximum-likelihood fit of ``lambda^-alpha`` to the 0.05-decade histogram on
-  the bins inside ``[lambda_min, lambda_max]`` (:func:`glasslib.summaries.fit_power_law_binned`).
+  the bins inside ``[lambda_min, lambda_max]`` (:func:`glasslib.measures.fit_power_law_binned`).
 * The relaxation ``|delta sigma|(t)/N`` (Eq. 15 with ``c_i = 1``, averaged over realizations,
   :func:`glasslib.summaries.relaxation`) against the exact form of Eq. (16) with
   ``p = 1/lambda`` on the cutoffs, ``c [E1(lambda_min t) - E1(lambda_max t)]``, and Eq. (17),

@@ -13,12 +13,12 @@ Measured quantities (all with bootstrap standard errors over realizations, fixed
   widths differ by 100x compare directly; "the gap diminishes" means ``rho`` grows, "the gap
   deepens" means ``rho`` falls. Both come from the ``log10|E|`` histogram (0.05 decade bins).
 - **lambda_min**: the lower plateau edge of the log-rate density
-  (:func:`glasslib.summaries.plateau_cutoffs`, the rule of :func:`glasslib.analysis.plateau_edges`).
+  (:func:`glasslib.measures.plateau_cutoffs`, the rule of :func:`glasslib.analysis.plateau_edges`).
 
 Verdict rules (mechanical; ``SIGMAS = 2``). A trend claim compares the first and last curve of a
 scheme, ordered along the paper's direction (``W`` up, or ``J/W`` up), with the change ``delta``
 and its error ``err`` (the two bootstrap errors in quadrature); the measured sign is ``+``/``-``
-when ``|delta| > 2 err`` and ``0`` otherwise (:func:`glasslib.summaries.shift_sign` for
+when ``|delta| > 2 err`` and ``0`` otherwise (:func:`glasslib.rules.shift_sign` for
 ``lambda_min``). Then:
 
 - **reproduced**: the measured sign is the claimed one and no intermediate step goes the other way
@@ -99,7 +99,7 @@ def dos_trend_claims(curves: dict, key: str, figure: str, target: str, *, width_
 def rate_shift_claim(curves: dict, key: str, figure: str, target: str, statement: str,
                      claimed: str, cuts: dict | None = None) -> Claim:
     """lambda_min of every curve and the sign of its shift from the first to the last curve along
-    ``key`` (:func:`glasslib.summaries.shift_sign`, 2 sigma), against the ``claimed`` sign."""
+    ``key`` (:func:`glasslib.rules.shift_sign`, 2 sigma), against the ``claimed`` sign."""
     items = ordered(curves, key)
     cuts = cuts or cutoffs(curves)
     c = [cuts[label] for label, _ in items]

@@ -20,7 +20,7 @@ error is a bootstrap over realizations with a fixed seed, or a fit's standard er
   the DOS. Reproduced if ``r0 > 2 err`` (finite) and ``r0 < 1/4`` (still a gap); partly if finite
   but ``r0 >= 1/4``; not reproduced if not finite.
 - **Fig. 9, 1/lambda law.** Binned maximum-likelihood fit of ``lambda^-alpha`` between the plateau
-  cutoffs (:func:`glasslib.summaries.fit_power_law_binned`), and the flatness ``v``: max / min of
+  cutoffs (:func:`glasslib.measures.fit_power_law_binned`), and the flatness ``v``: max / min of
   the log-rate density over the inner half of the plateau (:func:`inner_variation`). The
   exponent alone cannot tell a flat plateau from a hump that is symmetric in log lambda, hence
   the second test: ``v = 1`` for a 1/lambda plateau, about 1.2-1.25 for a Gaussian hump in
@@ -250,8 +250,8 @@ def table_one(data: dict, *, bootstrap: int = BOOTSTRAP, seed: int = BOOTSTRAP_S
     each of the six cells (EG, TG) x (disorder, interaction, system size) whose experiment is in
     ``data``, the curves are ordered along the paper's direction (``W`` up; ``J/W`` up at fixed
     ``W^2 + J^2 = 2``; ``N`` up at fixed density) and the shift of ``log10 lambda_min`` from the
-    first to the last curve is measured with :func:`glasslib.summaries.plateau_cutoffs`
-    (bootstrap over realizations) and signed with :func:`glasslib.summaries.shift_sign`
+    first to the last curve is measured with :func:`glasslib.measures.plateau_cutoffs`
+    (bootstrap over realizations) and signed with :func:`glasslib.rules.shift_sign`
     (``SIGMAS = 2`` combined standard errors). Sources: EG ``fig10_11_eg_disorder`` (W = 1 -> 10),
     ``fig12_13_eg_interaction`` (W/J = sqrt 97 -> 1), ``fig14_15_eg_size`` (N = 10 -> 1000);
     TG ``fig04_06_tg_disorder`` (W = 1 -> 100), ``fig05_07_tg_interaction`` (W/J = 9.8 -> 1),
