@@ -295,40 +295,23 @@ def tls_symmetrized_rate_matrix(
     prefactor: float | str = "paper",
     convention: str = "linearized",
 ) -> np.ndarray:
-    """A symmetric matrix with the spectrum of Eq. (B1)'s ``A`` (:func:`tls_rate_matrix`).
+    """A symmetric matrix with the spectrum of Eq. (B1)'s ``A`` (:func:`tls_rate_matrix`, same
+    arguments).
 
     ``A = diag(s) K - diag(lambda)`` with ``s_i = c a Delta_0i^2 Delta'_i / (T sinh(E_i/T))``.
     Since ``E_i`` has the sign of ``Delta'_i``, every ``s_i`` has the sign of ``c`` (or is 0), so
-    ``A`` is similar to ``M = sgn(c) diag(sqrt|s|) K diag(sqrt|s|) - diag(lambda)``
-    (``M = D^{-1/2} A D^{1/2}`` with ``D = diag|s|``; where some ``s_i = 0`` both matrices are
-    limits of similar ones, so the spectra still agree). ``M`` is symmetric: its eigenvalues come
-    from a symmetric solver, with Weyl's bound on their rounding (:mod:`glasslib.error_bounds`),
-    several times faster than the general solver ``A`` needs.
+    ``A`` is similar to ``M = D^{-1/2} A D^{1/2}`` (``D = diag|s|``), whose off-diagonal entries
+    are ``sgn(c) sqrt|s_i s_j| K_ij = sgn(A_ij) sqrt(A_ij A_ji)``; where some ``s_i = 0`` both
+    matrices are limits of similar ones, so the spectra still agree. ``M`` is exactly symmetric:
+    its eigenvalues come from a symmetric solver with Weyl's bound on their rounding
+    (:mod:`glasslib.error_bounds`).
     """
-    K = check_array("couplings", couplings, ndim=2)
-    asymmetry_mf = check_array("asymmetry_mf", asymmetry_mf, ndim=1)
-    tunneling = check_array("tunneling", tunneling, ndim=1)
-    N = asymmetry_mf.shape[0]
-    if K.shape != (N, N) or tunneling.shape != (N,):
-        raise ValueError(f"couplings must be ({N}, {N}) and tunneling ({N},)")
-    T = check_real("T", T, positive=True)
-    check_energy_ratio(np.hypot(asymmetry_mf, tunneling), T)  # |E_i| of Eq. (6)
-    check_choice("convention", convention, ("linearized", "paper"))
-    if isinstance(prefactor, str):
-        c = SCE_PREFACTORS[check_choice("prefactor", prefactor, SCE_PREFACTORS)]
-    else:
-        c = check_real("prefactor", prefactor)
-    if convention == "paper":
-        c = -1.0  # the printed f_ij: prefactor 1, opposite sign (see tls_rate_matrix)
-    E = tls_energies(asymmetry_mf, tunneling)
-    rates = tls_relaxation_rates(E, tunneling, T, a)
-    root = np.sqrt(abs(c) * a * tunneling**2 * np.abs(asymmetry_mf * _inv_sinh(E / T)) / T)
-    # K_ij (r_i r_j): the product r_i r_j is commutative, so M is exactly symmetric
-    M = np.multiply.outer(root, root)
-    M *= K
-    if c < 0:
-        M *= -1.0
-    M[np.diag_indices(N)] = -rates
+    A = tls_rate_matrix(couplings, asymmetry_mf, tunneling, T, a=a, prefactor=prefactor,
+                        convention=convention)
+    # A_ij A_ji = s_i s_j K_ij^2 >= 0 (the s_i share a sign), and the product is commutative,
+    # so M is symmetric to the last bit
+    M = np.sign(A) * np.sqrt(A * A.T)
+    M[np.diag_indices_from(M)] = np.diag(A)
     return M
 
 
