@@ -27,10 +27,11 @@ told apart by what each realization stores (``solution_digest``, ``iterations``,
 
 In case 2 the solutions differ only by the propagation of rounding. A perturbation ``p`` of the
 fixed-point map ``F`` moves a stable fixed point by ``(I - DF)^{-1} p``: the amplification is
-``kappa = ||(I - DF)^{-1}||_inf``. We measured ``kappa`` = 36 (N = 10^3, T = 0.1) and 120
-(N = 10^4, T = 0.05) for the TLS glass at the paper's parameters
-(:func:`solver_amplification`; a test checks it at quick scale for every curve of the figure
-table); :data:`SOLVER_AMPLIFICATION` = 1000 bounds it with a margin. The rounding perturbation of
+``kappa = ||(I - DF)^{-1}||_inf``. We measured ``kappa`` = 28-47 at N = 10^3 and 82-112 at
+N = 10^4 for both glasses at the paper's lowest temperatures
+(``benchmarks/solver_amplification.py``, table on the book's *Reproducibility* page; a test
+checks it at quick scale for every curve of the figure table); :data:`SOLVER_AMPLIFICATION` =
+1000 bounds it with a margin. The rounding perturbation of
 site i is at most ``4 eps (|b_i| + |c| sum_j |K_ij| + |x_i| + |mu|)`` (the terms of
 ``b_i + c sum_j K_ij m_j - x_i``, with ``|m_j| <= 1``, each rounded to about one ulp, one ulp of
 the tanh), so ``|dx_i| <= kappa * 4 eps * (...)``. In case 3 each solution has its residual
