@@ -26,6 +26,7 @@ from .analysis import (
     finite_size_log_rate_pdf,
     finite_size_log_rate_peak,
     fit_inverse_lambda,
+    inverse_lambda_amplitude,
     log_histogram,
     log_relaxation,
     nearest_neighbour_cdf,

@@ -18,6 +18,7 @@ __all__ = [
     "PlateauEdges",
     "plateau_edges",
     "InverseLambdaFit",
+    "inverse_lambda_amplitude",
     "fit_inverse_lambda",
     "relaxation_curve",
     "log_relaxation",
@@ -121,7 +122,18 @@ class InverseLambdaFit:
 
     def amplitude(self, total: float) -> float:
         """``C`` with ``C / lambda`` integrating to ``total`` over [lo, hi] (the 1/lambda curve)."""
-        return total / np.log(self.hi / self.lo)
+        return inverse_lambda_amplitude(total, np.log10(self.lo), np.log10(self.hi))
+
+
+def inverse_lambda_amplitude(fraction: float, log10_lo: float, log10_hi: float) -> float:
+    """``C`` of the density ``C / lambda`` that holds ``fraction`` of the rates between
+    ``10^log10_lo`` and ``10^log10_hi``: ``fraction / ln(lambda_hi / lambda_lo)``. A flat
+    log-rate density of ``h`` per decade is the same law with ``C = h / ln 10`` (one decade:
+    ``fraction = h``). The one normalization of every 1/lambda curve in the book."""
+    span = (check_real("log10_hi", log10_hi) - check_real("log10_lo", log10_lo)) * np.log(10.0)
+    if not span > 0:
+        raise ValueError("log10_hi must be > log10_lo")
+    return float(check_real("fraction", fraction, nonnegative=True) / span)
 
 
 def _truncated_power_law_score(alpha, mean_log, a, b):

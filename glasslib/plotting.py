@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import analysis
 from . import summaries as S
 
 __all__ = ["STYLE", "rate_panels"]
@@ -34,7 +35,7 @@ def rate_panels(axes, items, cuts, label_of) -> None:
         ax_a.plot(10 ** (0.5 * (edges[1:] + edges[:-1]))[keep], d4[keep], lw=1, ms=5,
                   label=label_of(r), **st)
         ax_a.axvline(c.lambda_min, color=st["color"], ls="--", lw=1)
-        level = c.level / total  # plateau level, per decade, normalized
+        C = analysis.inverse_lambda_amplitude(c.level / total, 0.0, 1.0)  # plateau level
         x, d = S.log_rate_density(r)  # 0.05-decade bins, as a density per unit lambda
         keep = d > 0
         lam = 10 ** x[keep]
@@ -42,7 +43,7 @@ def rate_panels(axes, items, cuts, label_of) -> None:
         ax_b.plot(lam[inside], d[keep][inside] / (lam[inside] * np.log(10)), ls="none", ms=4,
                   label=label_of(r), **st)
         grid = np.linspace(c.lambda_min, top, 200)
-        ax_b.plot(grid, level / (grid * np.log(10)), color=st["color"], lw=1, ls="--")
+        ax_b.plot(grid, C / grid, color=st["color"], lw=1, ls="--")
         ax_b.axvline(c.lambda_min, color=st["color"], ls=":", lw=1)
     ax_a.set_xscale("log")
     ax_a.set_ylabel(r"density per decade of $\lambda$")
@@ -51,8 +52,9 @@ def rate_panels(axes, items, cuts, label_of) -> None:
     # y range: twice the 1/lambda curve at the largest lambda_min (smaller cutoffs run off the top)
     slow_label, slow_r = max(items, key=lambda item: cuts[item[0]].lambda_min)
     slow = cuts[slow_label]
-    ax_b.set_ylim(0, 2 * slow.level / slow_r.data["rate_counts"].sum()
-                  / (slow.lambda_min * np.log(10)))
+    C_slow = analysis.inverse_lambda_amplitude(slow.level / slow_r.data["rate_counts"].sum(),
+                                               0.0, 1.0)
+    ax_b.set_ylim(0, 2 * C_slow / slow.lambda_min)
     ax_b.set_xlim(0, top)
     ax_b.set_ylabel(r"$p(\lambda)$")
     ax_b.set_title(r"(b) linear scale; dashed: $C/\lambda$ at the plateau level")

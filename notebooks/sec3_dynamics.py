@@ -102,7 +102,7 @@ ax1.set_title("(a) log scale")
 lo = cut.lambda_min
 edges, g = M.linear_rate_density(result, lo, lo * 10**M.LINEAR_DECADES)
 mid = 0.5 * (edges[1:] + edges[:-1])
-C = M.inverse_lambda_amplitude(result, fit.fit)
+C = M.fit_amplitude(result, fit.fit)
 grid = np.linspace(edges[0], edges[-1], 400)
 ax2.plot(mid, g, "b*", ms=6, label="rates (Eq. 12)")
 ax2.plot(grid, C / grid, "k-", lw=1,

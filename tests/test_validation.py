@@ -116,6 +116,8 @@ BASE = {
         analysis.periodic_nearest_neighbour_cdf, dict(r=[0.1, 0.5], N=10, L=3.0)),
     "distance_variable": (analysis.distance_variable, dict(log10_rate=[-1.0, -3.0])),
     "finite_size_log_rate_peak": (analysis.finite_size_log_rate_peak, dict(N=10, xi=0.1)),
+    "inverse_lambda_amplitude": (
+        analysis.inverse_lambda_amplitude, dict(fraction=0.5, log10_lo=-3.0, log10_hi=0.0)),
     "noninteracting_abs_energy_cdf": (
         tls.noninteracting_abs_energy_cdf, dict(e=[0.1, 1.0], W=1.0)),
 }
@@ -207,6 +209,9 @@ bad("nearest_neighbour_cdf nearest_neighbour_mean periodic_nearest_neighbour_cdf
 bad("finite_size_log_rate_peak", "xi", BAD_POSITIVE)
 bad("finite_size_log_rate_peak", "N", BAD_N)
 bad("noninteracting_abs_energy_cdf", "W", BAD_POSITIVE)
+bad("inverse_lambda_amplitude", "fraction", [(-0.1, VE), (NAN, VE), ("a", TE)])
+CASES.append(pytest.param("inverse_lambda_amplitude", dict(log10_lo=1.0, log10_hi=0.0), VE,
+                          "log10_hi must", id="inverse_lambda_amplitude-empty"))
 bad("fit_inverse_lambda", "lo", BAD_POSITIVE)
 bad("fit_inverse_lambda", "hi", BAD_POSITIVE)
 bad("log_relaxation", "c", BAD_REAL)

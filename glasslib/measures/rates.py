@@ -29,7 +29,7 @@ __all__ = [
     "RateFit",
     "rate_fit",
     "linear_rate_density",
-    "inverse_lambda_amplitude",
+    "fit_amplitude",
     "Relaxation",
     "relaxation_analysis",
     "inverse_lambda_fit",
@@ -85,7 +85,8 @@ def rate_fit(result, *, bootstrap: int = BOOTSTRAP) -> RateFit:
     above = counts[centres > cut.log10_max].sum() / total
     return RateFit(cut, fit, fit_inner, fit_first, cut.log10_max - cut.log10_min,
                    float(np.hypot(cut.log10_min_err, cut.log10_max_err)),
-                   float(below), float(above), float(cut.level / total / np.log(10.0)))
+                   float(below), float(above),
+                   analysis.inverse_lambda_amplitude(cut.level / total, 0.0, 1.0))
 
 
 def linear_rate_density(result, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
@@ -98,14 +99,14 @@ def linear_rate_density(result, lo: float, hi: float) -> tuple[np.ndarray, np.nd
     return edges, counts[idx] / (counts.sum() * np.diff(edges))
 
 
-def inverse_lambda_amplitude(result, fit: BinnedFit) -> float:
+def fit_amplitude(result, fit: BinnedFit) -> float:
     """``C`` of the curve ``C / lambda`` that holds, over the bins used by ``fit``, the same
     fraction of all rates as the histogram does there (the 1/lambda curve of panel b)."""
     keep = (RATE_EDGES[:-1] >= np.log10(fit.lo)) & (RATE_EDGES[1:] <= np.log10(fit.hi))
     idx = np.flatnonzero(keep)
     total = result.data["rate_counts"].sum()
-    span = (RATE_EDGES[idx[-1] + 1] - RATE_EDGES[idx[0]]) * np.log(10.0)
-    return float(fit.n / total / span)
+    return analysis.inverse_lambda_amplitude(fit.n / total, RATE_EDGES[idx[0]],
+                                             RATE_EDGES[idx[-1] + 1])
 
 
 @dataclass(frozen=True)
