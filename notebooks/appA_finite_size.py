@@ -75,11 +75,11 @@ _before = set(globals())
 scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, recomputed in seconds
 cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for anything computed (None: all cores)
-realizations = None  # realizations per curve (None: 3000, 1000, 300 for N = 10, 100, 1000)
+realizations = None  # realizations per curve (None: 3000, 1000 and 300 for N 10, 100 and 1000)
 N = None  # must stay None: this page varies N itself (10, 100, 1000)
 seed = None  # base seed of every experiment (None: the recorded ones)
-T = None  # temperature of the mean-field EG, Figs. 14-15 (None: the paper's 0.1)
-xi = None  # localization length in units of r_nn, Figs. 15-16 (None: the paper's 0.1)
+T = None  # temperature of the mean-field EG, Figs. 14-15 (None: as in the paper, 0.1)
+xi = None  # localization length in units of r_nn, Figs. 15-16 (None: as in the paper, 0.1)
 
 # %% tags=["hide-input"]
 P = nbk.check_parameters(globals(), _before, {"T": ("positive", True), "xi": ("positive", True)})

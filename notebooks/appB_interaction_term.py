@@ -76,9 +76,9 @@ scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, 
 cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per case (None: 100; the paper uses 1)
-N = None  # number of TLSs per realization (None: the paper's 1000)
+N = None  # number of TLSs per realization (None: as in the paper, 1000)
 seed = None  # base seed of the experiment (None: the recorded one)
-T = None  # temperature (None: the paper's 0.1)
+T = None  # temperature (None: as in the paper, 0.1)
 
 # %% tags=["hide-input"]
 P = nbk.check_parameters(globals(), _before, {"T": ("positive", True)})

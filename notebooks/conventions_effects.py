@@ -40,7 +40,7 @@ cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repo
 workers = None  # worker processes for missing ensembles (None: all cores)
 realizations = None  # realizations per curve (None: 300)
 N = None  # system size (None: 1000)
-seed = None  # base seed (None: the experiments')
+seed = None  # base seed (None: those of the experiments)
 
 # %% tags=["hide-input"]
 P = nbk.check_parameters(globals(), _before)

@@ -37,9 +37,9 @@ _before = set(globals())
 scale = "paper"  # "paper": the committed cache; "quick": small, recomputed in about a minute
 cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # local worker processes when something must be computed (None: all cores)
-realizations = None  # override every ensemble's realization count (None: the paper's)
-N = None  # override every ensemble's system size (None: the paper's)
-seed = None  # override every experiment's seed (None: the recorded ones)
+realizations = None  # override the realization count of every ensemble (None: as in the paper)
+N = None  # override the system size of every ensemble (None: as in the paper)
+seed = None  # override the seed of every experiment (None: the recorded ones)
 
 # %% tags=["hide-input"]
 P = nbk.check_parameters(globals(), _before)

@@ -63,15 +63,15 @@ from glasslib.verdicts import sec2 as V
 _before = set(globals())
 
 # %% tags=["parameters"]
-scale = "paper"  # "paper": the paper's N and realization counts (read from the cache); "quick"
+scale = "paper"  # "paper": N and realization counts of the paper (read from the cache); "quick"
 cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for missing ensembles (None: all cores)
-realizations = None  # realizations per curve (None: the experiment's count)
-N = None  # number of TLSs (None: the paper's, 10^4 for Fig. 1 and 10^3 for Fig. 2)
-seed = None  # base seed of the ensembles (None: the experiment's)
-W = None  # disorder, standard deviation of Delta_i (None: the paper's W = 1)
-J = None  # interaction strength J = U0 / r_nn^3 (None: the paper's J = 1)
-T_fig1 = None  # temperature of Fig. 1 (None: the paper's T = 0.05)
+realizations = None  # realizations per curve (None: the count of the experiment)
+N = None  # number of TLSs (None: as in the paper, 10^4 for Fig. 1 and 10^3 for Fig. 2)
+seed = None  # base seed of the ensembles (None: that of the experiment)
+W = None  # disorder, standard deviation of Delta_i (None: 1, as in the paper)
+J = None  # interaction strength J, U0 / r_nn^3 (None: 1, as in the paper)
+T_fig1 = None  # temperature of Fig. 1 (None: 0.05, as in the paper)
 prefactor = "paper"  # prefactor of Eq. (4): "paper" (1/4, as printed) or "authors_code" (1)
 
 # %% tags=["hide-input"]

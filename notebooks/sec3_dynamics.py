@@ -62,15 +62,15 @@ from glasslib.verdicts import sec3 as V
 _before = set(globals())
 
 # %% tags=["parameters"]
-scale = "paper"  # "paper": the paper's N and realization counts (read from the cache); "quick"
+scale = "paper"  # "paper": N and realization counts of the paper (read from the cache); "quick"
 cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for missing ensembles (None: all cores)
-realizations = None  # realizations (None: the paper's 1000)
-N = None  # number of TLSs (None: the paper's 10^4)
-seed = None  # base seed of the ensemble (None: the experiment's)
-T = None  # temperature (None: the paper's J/T = 10, i.e. T = 0.1)
-W = None  # disorder, standard deviation of Delta_i (None: the paper's W = 1)
-J = None  # interaction strength J = U0 / r_nn^3 (None: the paper's J = 1)
+realizations = None  # realizations (None: as in the paper, 1000)
+N = None  # number of TLSs (None: as in the paper, 10^4)
+seed = None  # base seed of the ensemble (None: that of the experiment)
+T = None  # temperature (None: 0.1, the J/T of 10 of the paper)
+W = None  # disorder, standard deviation of Delta_i (None: 1, as in the paper)
+J = None  # interaction strength J, U0 / r_nn^3 (None: 1, as in the paper)
 
 # %% tags=["hide-input"]
 P = nbk.check_parameters(globals(), _before, {

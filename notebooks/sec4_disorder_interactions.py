@@ -79,7 +79,7 @@ scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, 
 cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per curve (None: 300, our choice; the paper does not say)
-N = None  # number of TLSs per realization (None: the paper's 1000)
+N = None  # number of TLSs per realization (None: as in the paper, 1000)
 seed = None  # base seed of every experiment (None: the recorded ones)
 prefactor = None  # prefactor of Eq. (4): None or "paper" (1/4, as printed), "authors_code" (1)
 

@@ -70,8 +70,8 @@ _before = set(globals())
 scale = "paper"  # "paper": read the committed cache; "quick": small ensembles, recomputed in seconds
 cache = None  # ensemble cache (None: $GLASSLIB_CACHE, else results/ in the repository)
 workers = None  # worker processes for anything computed (None: all cores)
-realizations = None  # realizations per curve (None: the paper's, or ours where it gives none)
-N = None  # sites per realization, except in the system-size scans (None: the paper's)
+realizations = None  # realizations per curve (None: as in the paper, or ours where it gives none)
+N = None  # sites per realization, except in the system-size scans (None: as in the paper)
 seed = None  # base seed of every experiment (None: the recorded ones)
 xi = None  # EG localization length in units of r_nn for the rate figures (None: 0.1)
 

@@ -2,6 +2,9 @@
 can override (quick scale recomputes), and unknown or invalid parameters rejected at once."""
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -80,3 +83,23 @@ def test_bad_parameters_fail_at_once(tmp_path, params, message):
         _papermill(source, tmp_path, **params)
     # it failed in the checking cell, before any ensemble was loaded or computed
     assert "check_parameters" in str(info.value)
+
+
+def _parameter_names(source):
+    text = source.read_text()
+    cell = re.search(r'# %% tags=\["parameters"\]\n(.*?)\n\n', text, re.S).group(1)
+    return re.findall(r"^(\w+) = ", cell, re.M)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_lists_every_parameter(source):
+    """papermill's parser must read the whole parameters cell: it skips any line with a second
+    '=' (once in comments such as "W = 1", which dropped W, J and T from `--help-notebook` and
+    made `-p T 0.2` warn of an unknown parameter). Every name the cell assigns is listed."""
+    papermill = Path(sys.executable).with_name("papermill")
+    out = subprocess.run([str(papermill), "--help-notebook", str(source.with_suffix(".ipynb"))],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    listed = set(re.findall(r"^\s+(\w+): ", out.stdout, re.M))
+    assert set(_parameter_names(source)) <= listed, out.stdout
