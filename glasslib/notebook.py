@@ -58,8 +58,11 @@ def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> 
 
     ``spec`` maps extra parameter names to ``(kind, allow_none)`` with kind one of ``"scale"``,
     ``"str"``, ``"int>=K"``, ``"positive"``, ``"nonnegative"``; :data:`COMMON` is always included.
-    Returns ``{name: value}``, with ``cache=None`` resolved by
-    :func:`glasslib.runner.default_cache`. Unknown names raise ``ValueError`` listing them and
+    Returns ``{name: value}`` plus ``book`` (True for the book's own configuration: paper scale,
+    nothing else set) and ``figdata`` (where the figure CSVs go: the committed ``figdata/`` for
+    the book, the user cache otherwise). ``cache=None`` means the committed cache for the book
+    (:func:`glasslib.runner.default_cache`) and the user cache for anything else
+    (:func:`glasslib.runner.user_cache`). Unknown names raise ``ValueError`` listing them and
     the known ones.
     """
     spec = {**COMMON, **(spec or {})}
@@ -74,10 +77,17 @@ def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> 
     if missing:
         raise ValueError(f"parameter cell must define {missing}")
     out = {name: _check(name, *spec[name], namespace[name]) for name in sorted(spec)}
-    if out["cache"] is None:
-        from .runner import default_cache
+    from .runner import default_cache, user_cache
 
-        out["cache"] = str(default_cache())
+    # the book's own configuration reads the committed cache and writes the committed figure
+    # data; any rerun with other values keeps its ensembles and CSVs in the user cache, so that
+    # it never touches the repository
+    book = out["scale"] == "paper" and all(
+        v is None or v == "paper" for k, v in out.items() if k not in ("scale", "cache", "workers"))
+    if out["cache"] is None:
+        out["cache"] = str(default_cache() if book else user_cache())
+    out["book"] = book
+    out["figdata"] = "figdata" if book else str(user_cache() / "figdata")
     return out
 
 

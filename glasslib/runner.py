@@ -82,6 +82,7 @@ __all__ = [
     "software_versions",
     "available_memory",
     "default_cache",
+    "user_cache",
 ]
 
 #: layout of the files below; part of every key (format 1 had no checksums or fingerprints)
@@ -126,6 +127,15 @@ def default_cache() -> Path:
     if (repo / "pyproject.toml").exists() and (repo / "results").is_dir():
         return repo / "results"
     return Path("results")
+
+
+def user_cache() -> Path:
+    """Where reruns with other parameters keep their ensembles: ``$GLASSLIB_CACHE`` if set,
+    else ``$XDG_CACHE_HOME/glasslib`` (``~/.cache/glasslib``), never inside the repository."""
+    if os.environ.get("GLASSLIB_CACHE"):
+        return Path(os.environ["GLASSLIB_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "glasslib"
 
 
 def software_versions() -> dict:

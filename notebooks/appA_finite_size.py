@@ -148,7 +148,7 @@ for ax in (ax_a, ax_b):
     ax.set_ylabel("DOS")
 ax_a.legend(frameon=False)
 fig.tight_layout()
-nbk.publish_figure("fig14", fig, data["fig14_15_eg_size"])
+nbk.publish_figure("fig14", fig, data["fig14_15_eg_size"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-size-dos
@@ -158,7 +158,7 @@ nbk.publish_figure("fig14", fig, data["fig14_15_eg_size"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig14")
+nbk.download_link("fig14", P["figdata"])
 
 # %% [markdown]
 # **Verdict.** The gap narrows as $N$ grows, and the whole DOS becomes narrower, i.e. it is wider
@@ -188,7 +188,7 @@ axes[1].legend(frameon=False)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
 fig.tight_layout()
-nbk.publish_figure("fig15", fig, data["fig14_15_eg_size"])
+nbk.publish_figure("fig15", fig, data["fig14_15_eg_size"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-size-rates
@@ -198,7 +198,7 @@ nbk.publish_figure("fig15", fig, data["fig14_15_eg_size"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig15")
+nbk.download_link("fig15", P["figdata"])
 
 # %% [markdown]
 # **Verdict.** The rate distribution moves to lower rates as $N$ grows, both its lower cutoff
@@ -237,7 +237,7 @@ inset.tick_params(labelsize=7)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
 fig.tight_layout()
-nbk.publish_figure("fig16", fig, data["fig16_eg_distance"])
+nbk.publish_figure("fig16", fig, data["fig16_eg_distance"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-distance
@@ -247,7 +247,7 @@ nbk.publish_figure("fig16", fig, data["fig16_eg_distance"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig16")
+nbk.download_link("fig16", P["figdata"])
 
 # %% [markdown]
 # **Verdict.** Without any energy dependence the rates still move to lower values with $N$,
@@ -310,7 +310,7 @@ ax_b.set_ylabel("$p(x)$")
 ax_b.set_title("(b) Eq. (A2)")
 ax_b.legend(frameon=False)
 fig.tight_layout()
-nbk.publish_figure("figA_nn", fig, data["fig16_eg_distance"])
+nbk.publish_figure("figA_nn", fig, data["fig16_eg_distance"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-a1-a2
@@ -320,7 +320,7 @@ nbk.publish_figure("figA_nn", fig, data["fig16_eg_distance"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("figA_nn")
+nbk.download_link("figA_nn", P["figdata"])
 
 # %% [markdown]
 # **Verdict.** Eq. (A1) describes the sampled nearest-neighbour distances for the two larger

@@ -147,7 +147,7 @@ def plot_case(figure):
 
 # %% tags=["hide-input"]
 fig, zero = plot_case("Fig. 17")
-nbk.publish_figure("fig17", fig, data["fig17_20_tg_b1"])
+nbk.publish_figure("fig17", fig, data["fig17_20_tg_b1"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-b1-case-17
@@ -157,7 +157,7 @@ nbk.publish_figure("fig17", fig, data["fig17_20_tg_b1"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig17")
+nbk.download_link("fig17", P["figdata"])
 
 # %% [markdown]
 # **Verdict.** Most of the lowest 10 % of the rates do not move at the floor's resolution, but a
@@ -178,7 +178,7 @@ V.print_claims(claims, "Fig. 17")
 
 # %% tags=["hide-input"]
 fig, zero = plot_case("Fig. 18")
-nbk.publish_figure("fig18", fig, data["fig17_20_tg_b1"])
+nbk.publish_figure("fig18", fig, data["fig17_20_tg_b1"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-b1-case-18
@@ -188,7 +188,7 @@ nbk.publish_figure("fig18", fig, data["fig17_20_tg_b1"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig18")
+nbk.download_link("fig18", P["figdata"])
 
 # %% [markdown]
 # **Verdict.** As for Fig. 17: most low rates unmoved, a minority moved by per cents, more of
@@ -202,7 +202,7 @@ V.print_claims(claims, "Fig. 18")
 
 # %% tags=["hide-input"]
 fig, zero = plot_case("Fig. 19")
-nbk.publish_figure("fig19", fig, data["fig17_20_tg_b1"])
+nbk.publish_figure("fig19", fig, data["fig17_20_tg_b1"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-b1-case-19
@@ -212,7 +212,7 @@ nbk.publish_figure("fig19", fig, data["fig17_20_tg_b1"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig19")
+nbk.download_link("fig19", P["figdata"])
 
 # %% [markdown]
 # **Verdict.** As for Figs. 17 and 18 for the lowest rates. One difference: here the median over
@@ -294,7 +294,7 @@ ax_b.set_ylabel(r"density per decade of $\lambda$")
 ax_b.set_title("(b) all realizations; faint: the other two cases")
 ax_b.legend(frameon=False)
 fig.tight_layout()
-nbk.publish_figure("fig20", fig, data["fig17_20_tg_b1"])
+nbk.publish_figure("fig20", fig, data["fig17_20_tg_b1"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-b1-rates
@@ -304,7 +304,7 @@ nbk.publish_figure("fig20", fig, data["fig17_20_tg_b1"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig20")
+nbk.download_link("fig20", P["figdata"])
 
 # %% [markdown]
 # **Verdict.** At the level the paper looks at, the rate distribution, the interaction term

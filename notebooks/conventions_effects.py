@@ -82,7 +82,7 @@ ax2.set_ylabel("density per decade")
 ax2.set_title("(b) rates")
 ax1.legend(frameon=False, fontsize=8)
 fig.tight_layout()
-nbk.publish_figure("conventions_tls", fig, tls)
+nbk.publish_figure("conventions_tls", fig, tls, P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-conventions-tls
@@ -92,7 +92,7 @@ nbk.publish_figure("conventions_tls", fig, tls)
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("conventions_tls")
+nbk.download_link("conventions_tls", P["figdata"])
 
 # %% [markdown]
 # ## The electron glass: the meaning of $r_{nn} = 1$
@@ -121,7 +121,7 @@ ax2.set_ylabel("density per decade")
 ax2.set_title("(b) rates")
 ax1.legend(frameon=False)
 fig.tight_layout()
-nbk.publish_figure("conventions_eg", fig, eg)
+nbk.publish_figure("conventions_eg", fig, eg, P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-conventions-eg
@@ -131,7 +131,7 @@ nbk.publish_figure("conventions_eg", fig, eg)
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("conventions_eg")
+nbk.download_link("conventions_eg", P["figdata"])
 
 # %% [markdown]
 # ## What this page computed

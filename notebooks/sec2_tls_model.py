@@ -127,7 +127,7 @@ ax2.set_ylabel("DOS / its peak")
 ax2.set_title(r"(b) DOS vs $\log_{10}|E|$")
 ax2.legend(frameon=False)
 fig.tight_layout()
-nbk.publish_figure("fig01", fig, data["fig01_tg_dos"])
+nbk.publish_figure("fig01", fig, data["fig01_tg_dos"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-tg-dos
@@ -137,7 +137,7 @@ nbk.publish_figure("fig01", fig, data["fig01_tg_dos"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig01")
+nbk.download_link("fig01", P["figdata"])
 
 # %% [markdown]
 # How much of the ensemble the figure leaves out, and whether every solve converged
@@ -197,7 +197,7 @@ ax.set_xlabel("$E$ (units of $J$)")
 ax.set_ylabel("DOS (per unit $E$, per TLS)")
 ax.legend(frameon=False)
 fig.tight_layout()
-nbk.publish_figure("fig02", fig, data["fig02_tg_dos_vs_T"])
+nbk.publish_figure("fig02", fig, data["fig02_tg_dos_vs_T"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-tg-dos-vs-t
@@ -207,7 +207,7 @@ nbk.publish_figure("fig02", fig, data["fig02_tg_dos_vs_T"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig02")
+nbk.download_link("fig02", P["figdata"])
 
 # %% [markdown]
 # The DOS at $E = 0$ rises with $T$ for two reasons that the figure shows together: thermal

@@ -113,7 +113,7 @@ ax2.set_ylabel(r"$p(\lambda)$ (per unit $\lambda$)")
 ax2.set_title("(b) linear scale")
 ax2.legend(frameon=False)
 fig.tight_layout()
-nbk.publish_figure("fig03", fig, data["fig03_tg_rates"])
+nbk.publish_figure("fig03", fig, data["fig03_tg_rates"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-tg-rates
@@ -123,7 +123,7 @@ nbk.publish_figure("fig03", fig, data["fig03_tg_rates"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig03")
+nbk.download_link("fig03", P["figdata"])
 
 # %% [markdown]
 # The numbers behind the figure (`glasslib.measures.rate_fit`). The second fit repeats the
@@ -207,7 +207,7 @@ ax2.set_ylabel(r"$-d|\delta\sigma|/d\ln t$ (units of $c$)")
 ax2.set_title("(b) logarithmic slope")
 ax2.legend(frameon=False, loc="center right")
 fig.tight_layout()
-nbk.publish_figure("fig03_relaxation", fig, data["fig03_tg_rates"])
+nbk.publish_figure("fig03_relaxation", fig, data["fig03_tg_rates"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-tg-relaxation
@@ -217,7 +217,7 @@ nbk.publish_figure("fig03_relaxation", fig, data["fig03_tg_rates"])
 # ```
 
 # %% tags=["remove-input"]
-nbk.download_link("fig03_relaxation")
+nbk.download_link("fig03_relaxation", P["figdata"])
 
 # %% [markdown]
 # The comparison in numbers: deviations are in units of $c$, i.e. in e-folds of $t$ by which the

@@ -136,7 +136,7 @@ plot_abs_energy(ax_b, items, "W")
 ax_b.set_xlabel("$|E|$ [units of $J$]")
 ax_b.set_title("(b) distribution of $|E|$ (log axis)")
 fig.tight_layout()
-nbk.publish_figure("fig04", fig, data["fig04_06_tg_disorder"])
+nbk.publish_figure("fig04", fig, data["fig04_06_tg_disorder"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-tg-dos-disorder
@@ -153,7 +153,7 @@ nbk.publish_figure("fig04", fig, data["fig04_06_tg_disorder"])
 # the paper says.
 
 # %% tags=["hide-input"]
-nbk.download_link("fig04")
+nbk.download_link("fig04", P["figdata"])
 V.print_claims(claims, "Fig. 4")
 
 # %% tags=["hide-input"]
@@ -171,7 +171,7 @@ plot_abs_energy(ax_b, items, "J/W")
 ax_b.set_xlabel("$|E|$ [units with $W^2 + J^2 = 2$]")
 ax_b.set_title("(b) distribution of $|E|$ (log axis)")
 fig.tight_layout()
-nbk.publish_figure("fig05", fig, data["fig05_07_tg_interaction"])
+nbk.publish_figure("fig05", fig, data["fig05_07_tg_interaction"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-tg-dos-interaction
@@ -187,7 +187,7 @@ nbk.publish_figure("fig05", fig, data["fig05_07_tg_interaction"])
 # nearly Gaussian DOS.
 
 # %% tags=["hide-input"]
-nbk.download_link("fig05")
+nbk.download_link("fig05", P["figdata"])
 V.print_claims(claims, "Fig. 5")
 
 # %% tags=["hide-input"]
@@ -198,7 +198,7 @@ plot_rates(axes, items, "W", cuts)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $a J^3$]")
 fig.tight_layout()
-nbk.publish_figure("fig06", fig, data["fig04_06_tg_disorder"])
+nbk.publish_figure("fig06", fig, data["fig04_06_tg_disorder"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-tg-rates-disorder
@@ -220,7 +220,7 @@ nbk.publish_figure("fig06", fig, data["fig04_06_tg_disorder"])
 # $|E|\coth(|E|/2T)$ scales like $|E|$).
 
 # %% tags=["hide-input"]
-nbk.download_link("fig06")
+nbk.download_link("fig06", P["figdata"])
 V.print_claims(claims, "Fig. 6")
 print()
 V.print_energy_and_rate_shifts(data[V.DISORDER], "W")
@@ -233,7 +233,7 @@ plot_rates(axes, items, "J/W", cuts)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $a\,(\mathrm{energy\ unit})^3$]")
 fig.tight_layout()
-nbk.publish_figure("fig07", fig, data["fig05_07_tg_interaction"])
+nbk.publish_figure("fig07", fig, data["fig05_07_tg_interaction"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-tg-rates-interaction
@@ -250,7 +250,7 @@ nbk.publish_figure("fig07", fig, data["fig05_07_tg_interaction"])
 # are recomputed from these same ensembles on the {doc}`Sec. V page <sec5_electron_glass>`.
 
 # %% tags=["hide-input"]
-nbk.download_link("fig07")
+nbk.download_link("fig07", P["figdata"])
 V.print_claims(claims, "Fig. 7")
 print()
 V.print_energy_and_rate_shifts(data[V.INTERACTION], "J/W")

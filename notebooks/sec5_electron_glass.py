@@ -173,7 +173,7 @@ ax_b.set_ylabel("fraction of sites below $|E|$")
 ax_b.set_title("(b) cumulative distribution of $|E|$")
 ax_b.legend(frameon=False, loc="lower right")
 fig.tight_layout()
-nbk.publish_figure("fig08", fig, data["fig08_eg_dos"])
+nbk.publish_figure("fig08", fig, data["fig08_eg_dos"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-dos
@@ -190,7 +190,7 @@ nbk.publish_figure("fig08", fig, data["fig08_eg_dos"])
 # $|E|^2$ law of a linear gap.
 
 # %% tags=["hide-input"]
-nbk.download_link("fig08")
+nbk.download_link("fig08", P["figdata"])
 V.print_claims(claims, "Fig. 8")
 
 # %% tags=["hide-input"]
@@ -230,7 +230,7 @@ for ax in (ax_a, ax_b):
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
     ax.legend(frameon=False)
 fig.tight_layout()
-nbk.publish_figure("fig09", fig, data["fig09_eg_rates"])
+nbk.publish_figure("fig09", fig, data["fig09_eg_rates"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-rates
@@ -250,7 +250,7 @@ nbk.publish_figure("fig09", fig, data["fig09_eg_rates"])
 # distances in $e^{-r_{ij}/\xi}$, as the paper explains.
 
 # %% tags=["hide-input"]
-nbk.download_link("fig09")
+nbk.download_link("fig09", P["figdata"])
 V.print_claims(claims, "Fig. 9")
 V.print_claims(claims, "Sec. V C")
 
@@ -271,7 +271,7 @@ plot_dos(axes, items, "W", xmax=8)
 axes[0].set_xlabel("$E$ [units of $J$]")
 axes[1].set_xlabel("$|E|$ [units of $J$]")
 fig.tight_layout()
-nbk.publish_figure("fig10", fig, data["fig10_11_eg_disorder"])
+nbk.publish_figure("fig10", fig, data["fig10_11_eg_disorder"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-dos-disorder
@@ -286,7 +286,7 @@ nbk.publish_figure("fig10", fig, data["fig10_11_eg_disorder"])
 # this scheme ($W/T = 10$).
 
 # %% tags=["hide-input"]
-nbk.download_link("fig10")
+nbk.download_link("fig10", P["figdata"])
 V.print_claims(claims, "Fig. 10")
 
 # %% tags=["hide-input"]
@@ -294,7 +294,7 @@ items = M.ordered(data[V.EG_DISORDER], "W")
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, items, "W", M.cutoffs(data[V.EG_DISORDER]))
 fig.tight_layout()
-nbk.publish_figure("fig11", fig, data["fig10_11_eg_disorder"])
+nbk.publish_figure("fig11", fig, data["fig10_11_eg_disorder"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-rates-disorder
@@ -309,7 +309,7 @@ nbk.publish_figure("fig11", fig, data["fig10_11_eg_disorder"])
 # $W = 1$ is gone at $W = 5$ and $10$. This is the "disorder" cell of Table I.
 
 # %% tags=["hide-input"]
-nbk.download_link("fig11")
+nbk.download_link("fig11", P["figdata"])
 V.print_claims(claims, "Fig. 11")
 
 # %% tags=["hide-input"]
@@ -319,7 +319,7 @@ plot_dos(axes, items, "J/W", xmax=4)
 axes[0].set_xlabel("$E$ [units with $W^2 + J^2 = 2$]")
 axes[1].set_xlabel("$|E|$ [units with $W^2 + J^2 = 2$]")
 fig.tight_layout()
-nbk.publish_figure("fig12", fig, data["fig12_13_eg_interaction"])
+nbk.publish_figure("fig12", fig, data["fig12_13_eg_interaction"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-dos-interaction
@@ -333,7 +333,7 @@ nbk.publish_figure("fig12", fig, data["fig12_13_eg_interaction"])
 # broadens and the Coulomb gap deepens and widens.
 
 # %% tags=["hide-input"]
-nbk.download_link("fig12")
+nbk.download_link("fig12", P["figdata"])
 V.print_claims(claims, "Fig. 12")
 
 # %% tags=["hide-input"]
@@ -341,7 +341,7 @@ items = M.ordered(data[V.EG_INTERACTION], "J/W")[::-1]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_rates(axes, items, "J/W", M.cutoffs(data[V.EG_INTERACTION]))
 fig.tight_layout()
-nbk.publish_figure("fig13", fig, data["fig12_13_eg_interaction"])
+nbk.publish_figure("fig13", fig, data["fig12_13_eg_interaction"], P["figdata"])
 
 # %% [markdown]
 # ```{glue:figure} fig-eg-rates-interaction
@@ -359,7 +359,7 @@ nbk.publish_figure("fig13", fig, data["fig12_13_eg_interaction"])
 # near neighbours with small energy differences, and a deeper Coulomb gap leaves fewer of them.
 
 # %% tags=["hide-input"]
-nbk.download_link("fig13")
+nbk.download_link("fig13", P["figdata"])
 V.print_claims(claims, "Fig. 13")
 
 # %% [markdown]

@@ -32,7 +32,7 @@ def test_every_registered_figure_is_published_and_shown_on_its_page(key):
     assert f'nbk.publish_figure("{key}", fig,' in page
     assert f"```{{glue:figure}} {f.label}\n# :name: {f.label}" in page
     assert f"{{glue:md}}`{f.caption_key}:myst`" in page
-    assert f'nbk.download_link("{key}")' in page
+    assert f'nbk.download_link("{key}", P["figdata"])' in page
     for other, text in PAGES.items():
         if other != f.page:
             assert f'publish_figure("{key}"' not in text, f"{key} also published on {other}"

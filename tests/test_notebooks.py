@@ -46,22 +46,46 @@ def test_pair_in_sync_and_executed(source):
             assert out.output_type != "error", f"stored error output in {paired.name}"
 
 
-def _papermill(notebook, tmp_path, **params):
-    """Run the notebook with papermill in a scratch directory (what it writes, e.g. figure
-    data, must not overwrite the committed paper-scale files)."""
+def _papermill(notebook, tmp_path, cwd=None, **params):
+    """Run the notebook with papermill (in a scratch directory unless ``cwd`` says otherwise)."""
     papermill = pytest.importorskip("papermill")
     out = tmp_path / f"{notebook.stem}-out.ipynb"
     params.setdefault("cache", str(ROOT / "results"))
     return papermill.execute_notebook(
         str(notebook.with_suffix(".ipynb")), str(out), parameters=params,
-        cwd=str(tmp_path), progress_bar=False, kernel_name="python3",
+        cwd=str(cwd or tmp_path), progress_bar=False, kernel_name="python3",
     ), out
+
+
+def _tree_state():
+    """Names and contents of every file under results/ and notebooks/figdata/."""
+    import hashlib
+
+    files = [*(ROOT / "results").rglob("*"), *(ROOT / "notebooks" / "figdata").rglob("*")]
+    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files if p.is_file()}
+
+
+@pytest.mark.slow
+def test_a_rerun_with_other_parameters_leaves_the_repository_untouched(tmp_path, monkeypatch):
+    """Run from notebooks/ as the README says, at quick scale, with the cache left at its
+    default: the ensembles and the figure CSVs go to the user cache, nothing in the repository
+    changes (issue: reruns used to overwrite the tracked figdata/ CSVs)."""
+    monkeypatch.setenv("GLASSLIB_CACHE", str(tmp_path / "user"))
+    before = _tree_state()
+    source = next(p for p in NOTEBOOKS if p.stem.startswith("sec3"))
+    nb, _ = _papermill(source, tmp_path, cwd=ROOT / "notebooks", scale="quick", cache=None,
+                       workers=1)
+    assert _tree_state() == before
+    assert list((tmp_path / "user").rglob("ensemble.npz"))
+    assert (tmp_path / "user" / "figdata" / "fig03.csv").exists()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", [p for p in NOTEBOOKS if not p.stem.startswith("report")],
                          ids=[i for i in IDS if not i.startswith("report")])
-def test_papermill_reruns_at_quick_scale(source, tmp_path):
+def test_papermill_reruns_at_quick_scale(source, tmp_path, monkeypatch):
+    monkeypatch.setenv("GLASSLIB_CACHE", str(tmp_path / "user"))
     nb, out = _papermill(source, tmp_path, scale="quick", cache=str(tmp_path / "cache"), workers=1)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "scale = \"quick\"" in injected[0].source
