@@ -272,22 +272,32 @@ def cmd_status(args) -> int:
     return 0
 
 
+#: every --help shows the defaults (run's scale is quick, status/verify's is paper)
+_FORMAT = argparse.ArgumentDefaultsHelpFormatter
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m glasslib", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m glasslib", description=__doc__,
+                                     formatter_class=_FORMAT)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("list", help="list the experiments of the figure table")
+    p = sub.add_parser("list", formatter_class=_FORMAT,
+                       help="list the experiments of the figure table")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_list)
 
-    def common(p):
-        p.add_argument("experiments", nargs="+", help="experiment names or prefixes, or 'all'")
-        p.add_argument("--scale", choices=SCALES, default="quick")
+    def common(p, scale="quick"):
+        p.add_argument("experiments", nargs="+",
+                       help="experiment names or prefixes, paper figures (fig06), 'all', or "
+                            "(verify, certify, recompute) ensemble directories")
+        p.add_argument("--scale", choices=SCALES, default=scale,
+                       help="quick: small N and counts (seconds); paper: the paper's")
         p.add_argument("--cache", default=DEFAULT_CACHE,
-                       help="cache directory (default: $GLASSLIB_CACHE or ./results)")
+                       help="cache directory ($GLASSLIB_CACHE or ./results)")
 
-    p = sub.add_parser("run", help="run (or resume, or load) experiments")
+    p = sub.add_parser("run", formatter_class=_FORMAT,
+                       help="run (or resume, or load) experiments")
     common(p)
-    p.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
+    p.add_argument("--workers", type=int, default=None, help="local processes (None: all cores)")
     p.add_argument("--dask", default=None, metavar="ADDRESS", help="Dask scheduler address")
     p.add_argument("--realizations", type=int, default=None, help="override every curve's count")
     p.add_argument("--seed", type=int, default=None, help="override the experiment's seed")
@@ -295,7 +305,8 @@ def main(argv=None) -> int:
                    help="override a model parameter for every curve (repeatable), e.g. N=2000")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_run)
-    p = sub.add_parser("status", help="markdown table of the cached ensembles and their cost")
+    p = sub.add_parser("status", formatter_class=_FORMAT,
+                       help="markdown table of the cached ensembles and their cost")
     p.add_argument("--scale", choices=SCALES, default="paper")
     p.add_argument("--cache", default=DEFAULT_CACHE)
     p.add_argument("--write", metavar="PAGE", default=None,
@@ -303,32 +314,35 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_status)
 
     def targets(p, what):
-        common(p)
+        common(p, scale="paper")
         p.add_argument("--set", action="append", metavar="KEY=VALUE",
                        help="the overrides the ensembles were run with (repeatable)")
         p.add_argument("--realizations", type=int, default=None,
                        help="the realization count the ensembles were run with")
         p.add_argument("--seed", type=int, default=None, help="the seed they were run with")
-        p.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+        p.add_argument("--workers", type=int, default=1, help="parallel processes")
         p.add_argument("--no-progress", action="store_true")
         if what != "recompute":
-            p.add_argument("--samples", type=int, default=None,
-                           help="realizations to recompute per ensemble (default 2)")
+            p.add_argument("--samples", type=int, default=2,
+                           help="realizations to recompute per ensemble")
             p.add_argument("--all", action="store_true", help="recompute every realization")
             p.add_argument("--pick-seed", type=int, default=None,
-                           help="seed of the random picks (default: derived from the ensemble "
-                                "and the code, printed)")
+                           help="seed of the random picks (None: derived from the ensemble and "
+                                "the code, and printed)")
 
-    p = sub.add_parser("verify", help="recompute cached realizations and compare them with the "
+    p = sub.add_parser("verify", formatter_class=_FORMAT,
+                       help="recompute cached realizations and compare them with the "
                        "cache (bit for bit on the platform and code that made them, within the "
                        "derived tolerances elsewhere)")
     targets(p, "verify")
     p.set_defaults(func=cmd_verify)
-    p = sub.add_parser("certify", help="after a code change: recompute a few realizations and, "
+    p = sub.add_parser("certify", formatter_class=_FORMAT,
+                       help="after a code change: recompute a few realizations and, "
                        "if they agree with the cache, accept the cache for the new code")
     targets(p, "certify")
     p.set_defaults(func=cmd_certify)
-    p = sub.add_parser("recompute", help="delete a cached ensemble (damaged, or made by other "
+    p = sub.add_parser("recompute", formatter_class=_FORMAT,
+                       help="delete a cached ensemble (damaged, or made by other "
                        "code) and compute it again")
     targets(p, "recompute")
     p.set_defaults(func=cmd_recompute)

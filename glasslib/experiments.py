@@ -164,15 +164,34 @@ def _make() -> dict:
 EXPERIMENTS = _make()
 
 
+def _figure_numbers(experiment: Experiment) -> set:
+    out = set()
+    for part in experiment.figures.replace(" ", "").split(","):
+        if "-" in part and part.replace("-", "").isdigit():
+            a, b = part.split("-")
+            out.update(range(int(a), int(b) + 1))
+        elif part.isdigit():
+            out.add(int(part))
+    return out
+
+
 def get_experiment(name: str) -> Experiment:
-    """Look up an experiment by name (or unique prefix, e.g. ``"fig03"``)."""
+    """Look up an experiment by name, unique prefix (``"fig03"``) or the number of a paper
+    figure it makes (``"fig06"`` is the disorder scan of Figs. 4 and 6)."""
     if name in EXPERIMENTS:
         return EXPERIMENTS[name]
     matches = [k for k in EXPERIMENTS if k.startswith(name)]
     if len(matches) == 1:
         return EXPERIMENTS[matches[0]]
-    raise ValueError(f"experiment must be one of {sorted(EXPERIMENTS)} (or a unique prefix), "
-                     f"got {name!r}")
+    if len(matches) > 1:
+        raise ValueError(f"experiment {name!r} is ambiguous: it could be {matches}")
+    number = name[3:] if name.startswith("fig") else ""
+    if number.isdigit():
+        makers = [k for k, e in EXPERIMENTS.items() if int(number) in _figure_numbers(e)]
+        if len(makers) == 1:
+            return EXPERIMENTS[makers[0]]
+    raise ValueError(f"experiment must be one of {sorted(EXPERIMENTS)}, a unique prefix or a "
+                     f"paper figure (fig01 ... fig20), got {name!r}")
 
 
 def ensembles(experiment: Experiment, scale: str = "paper", *, realizations: int | None = None,

@@ -454,3 +454,16 @@ def test_cli_verify_all_samples_set_and_paths(tmp_path):
     (path / "meta.json").write_text(json.dumps(meta))
     out = subprocess.run(by_path + ["--all"], capture_output=True, text=True, timeout=300)
     assert out.returncode == 1 and "realization 1: MISMATCH" in out.stdout
+
+
+def test_experiments_by_paper_figure_and_ambiguous_prefixes():
+    from glasslib.experiments import get_experiment
+
+    assert get_experiment("fig06").name == "fig04_06_tg_disorder"
+    assert get_experiment("fig19").name == "fig17_20_tg_b1"
+    assert get_experiment("fig11").name == "fig10_11_eg_disorder"
+    assert get_experiment("fig03").name == "fig03_tg_rates"
+    with pytest.raises(ValueError, match="ambiguous"):
+        get_experiment("fig0")
+    with pytest.raises(ValueError, match="paper figure"):
+        get_experiment("fig99")
