@@ -58,10 +58,13 @@ def _other_platform_env() -> dict:
     from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
     from threadpoolctl import threadpool_info
 
+    import platform
+
     arch = next((i.get("architecture") for i in threadpool_info() if i["user_api"] == "blas"),
                 None)
-    env = {"OPENBLAS_CORETYPE": "Sandybridge" if arch in ("Haswell", "Zen") else "Haswell",
-           "NUMBA_CPU_NAME": "generic"}
+    env = {"NUMBA_CPU_NAME": "generic"}
+    if platform.machine().lower() in ("x86_64", "amd64"):  # OpenBLAS's x86 kernel names
+        env["OPENBLAS_CORETYPE"] = "Sandybridge" if arch in ("Haswell", "Zen") else "Haswell"
     enabled = [t for t in __cpu_dispatch__ if __cpu_features__.get(t)]
     for level in ("X86_V4", "X86_V3"):
         if level in enabled:

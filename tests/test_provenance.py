@@ -85,6 +85,10 @@ def test_platform_id_sees_the_blas_kernel():
                              check=True, env={**os.environ, **env}).stdout
         return json.loads(out)
 
+    import platform
+
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        pytest.skip("the OpenBLAS kernel names used here are x86 ones")
     here, blas = run()
     assert here == P.platform_id()
     other_core = "Sandybridge" if blas[0]["architecture"] in ("Haswell", "Zen") else "Haswell"
