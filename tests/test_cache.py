@@ -55,10 +55,10 @@ def test_cached_realizations_recompute(exp, label, params, count):
 def _other_platform_env() -> dict:
     """Emulate another CPU on this one: another OpenBLAS kernel, numba compiled for a generic
     x86-64, and numpy's SIMD functions one level down (AVX-512 -> AVX2, or AVX2 -> SSE4)."""
+    import platform
+
     from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
     from threadpoolctl import threadpool_info
-
-    import platform
 
     arch = next((i.get("architecture") for i in threadpool_info() if i["user_api"] == "blas"),
                 None)
