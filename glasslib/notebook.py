@@ -88,7 +88,24 @@ def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> 
         out["cache"] = str(default_cache() if book else user_cache())
     out["book"] = book
     out["figdata"] = "figdata" if book else str(user_cache() / "figdata")
+    if not book:
+        _rerun_banner(out)
     return out
+
+
+def _rerun_banner(P: dict) -> None:
+    """Say, at the top of a rerun's output, that it is not the book's paper-scale run."""
+    try:
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - outside a notebook
+        return
+    changed = ", ".join(f"{k} = {v!r}" for k, v in sorted(P.items())
+                        if k not in ("cache", "workers", "book", "figdata")
+                        and v is not None and v != "paper")
+    scale = (" At quick scale the ensembles are small: errors are large and a verdict may "
+             "differ from the paper-scale one." if P["scale"] == "quick" else "")
+    display(Markdown(f"**This is a rerun, not the book's run** ({changed}).{scale} Its "
+                     f"ensembles and figure data are in `{P['cache']}`."))
 
 
 def overrides(P: dict, model_keys=("N", "T", "W", "J", "xi")) -> dict:
