@@ -205,6 +205,18 @@ class EnsembleResult:
         """``{field: value}`` of realization ``k`` (timings excluded)."""
         return {name: v[int(k)] for name, v in self.physics().items()}
 
+    def subset(self, rows) -> EnsembleResult:
+        """The ensemble restricted to realizations ``rows`` (indices, in that order), in memory:
+        ``meta["realizations"]`` is their count and ``meta["rows"]`` the indices kept. Used to
+        ask whether independent parts of an ensemble agree (:mod:`glasslib.verdicts`)."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if rows.ndim != 1 or (rows.size and (rows.min() < 0 or rows.max() >= self.realizations)):
+            raise IndexError(f"rows must be indices in [0, {self.realizations}), got {rows}")
+        meta = {**self.meta, "realizations": int(rows.size), "rows": rows.tolist()}
+        return EnsembleResult(
+            self.path, meta, {k: v[rows] for k, v in self.data.items()}, dict(self.axes),
+            None if self.row_platform is None else self.row_platform[rows])
+
 
 # --------------------------------------------------------------------------- files
 
@@ -386,6 +398,7 @@ def _map_local(fn, tasks, workers, on_result):
     if workers == 1:
         for k, args in tasks:
             on_result(k, fn(*args))
+            _raise_pending()
         return
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
@@ -398,6 +411,7 @@ def _map_local(fn, tasks, workers, on_result):
                 k, args = queue.pop(0)
                 pending[pool.submit(fn, *args)] = k
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            _raise_pending()
             for fut in finished:
                 k = pending.pop(fut)
                 on_result(k, fut.result())
@@ -414,27 +428,52 @@ def _map_dask(fn, tasks, dask, on_result):
     try:
         futures = {client.submit(fn, *args, pure=False): k for k, args in tasks}
         for fut in as_completed(futures, loop=client.loop):
+            _raise_pending()
             on_result(futures[fut], fut.result())
     finally:
         if client is not dask:
             client.close()
 
 
+#: signals received inside :func:`_sigterm_as_interrupt` and not yet raised by
+#: :func:`_raise_pending`
+_PENDING: list = []
+
+
 @contextlib.contextmanager
 def _sigterm_as_interrupt():
-    """Inside: SIGTERM raises :class:`Terminated` (in the main thread; elsewhere a no-op)."""
+    """Inside: SIGTERM raises :class:`Terminated` and SIGINT ``KeyboardInterrupt`` (in the main
+    thread; elsewhere a no-op), and each is recorded until :func:`_raise_pending` raises it.
+
+    The record matters because Python drops an exception raised while a finalizer (``__del__``,
+    a weakref callback) runs: a Ctrl-C landing there was once swallowed, and the run went on to
+    finish with exit status 0. The loops that wait for workers call :func:`_raise_pending` after
+    every wait, so a signal is honoured at the latest when the next realization finishes.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum, frame):
-        raise Terminated("SIGTERM")
+        _PENDING.append(signum)
+        raise Terminated("SIGTERM") if signum == signal.SIGTERM else KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
+    _PENDING.clear()
     try:
         yield
+        _raise_pending()  # swallowed after the last wait: still an interruption
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, h in previous.items():
+            signal.signal(s, h)
+        _PENDING.clear()
+
+
+def _raise_pending() -> None:
+    """Raise the interruption a signal asked for, if its first raise was swallowed."""
+    if _PENDING:
+        signum = _PENDING[0]
+        raise Terminated("SIGTERM") if signum == signal.SIGTERM else KeyboardInterrupt
 
 
 # --------------------------------------------------------------------------- memory
