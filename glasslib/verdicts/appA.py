@@ -72,7 +72,7 @@ from ..measures import (
     size_summary,
 )
 from ..rules import SIGMAS, significant_sign
-from . import Claim, print_claims
+from . import Claim, print_claims, replicated, show_claims
 
 __all__ = [
     "SIZE",
@@ -81,6 +81,7 @@ __all__ = [
     "BOOTSTRAP",
     "claims",
     "print_claims",
+    "show_claims",
 ]
 
 SIZE = "fig14_15_eg_size"
@@ -307,6 +308,7 @@ def _distance_claims(dist: list) -> list[Claim]:
     return out
 
 
+@replicated
 def claims(data: dict) -> list[Claim]:
     """The claims of Appendix A (rules in the module docstring)."""
     size = [size_summary(r) for _, r in by_size(data[SIZE])] if SIZE in data else []

@@ -53,7 +53,7 @@ from ..measures import (
     relaxation_difference,
 )
 from ..rules import SIGMAS
-from . import Claim, print_claims
+from . import Claim, print_claims, replicated, show_claims
 
 __all__ = [
     "EXPERIMENT",
@@ -62,6 +62,7 @@ __all__ = [
     "ordered_cases",
     "claims",
     "print_claims",
+    "show_claims",
 ]
 
 EXPERIMENT = "fig17_20_tg_b1"
@@ -126,6 +127,7 @@ def _low_claim(figure: str, label: str, result) -> Claim:
         TARGETS[figure])
 
 
+@replicated
 def claims(data: dict) -> list[Claim]:
     """The claims of Appendix B (rules in the module docstring)."""
     if EXPERIMENT not in data:

@@ -39,7 +39,7 @@ import numpy as np
 
 from ..measures import GapRatio, gap_ratio, log_gap_table, reference_gap_ratio
 from ..rules import sigmas_of
-from . import Claim, print_claims
+from . import Claim, print_claims, replicated, show_claims
 
 __all__ = [
     "BOOTSTRAP",
@@ -47,6 +47,7 @@ __all__ = [
     "LOG_DECADES",
     "claims",
     "print_claims",
+    "show_claims",
 ]
 
 BOOTSTRAP = 400
@@ -132,6 +133,7 @@ def _fig2_claim(results: dict) -> Claim:
                  "(T = 0.1, 1, 2; W = J = 1).", measured, verdict, why, "fig-tg-dos-vs-t")
 
 
+@replicated
 def claims(data: dict) -> list[Claim]:
     """The claims of Figs. 1 and 2 for the experiments present in ``data`` (see module doc)."""
     out = []

@@ -55,12 +55,13 @@ import numpy as np
 from ..formatting import pm
 from ..measures import rate_fit, relaxation_analysis
 from ..rules import grade
-from . import Claim, print_claims
+from . import Claim, print_claims, replicated, show_claims
 
 __all__ = [
     "BOOTSTRAP",
     "claims",
     "print_claims",
+    "show_claims",
 ]
 
 BOOTSTRAP = 200
@@ -137,6 +138,7 @@ def _claims_one(result) -> list[Claim]:
     return [c1, c2, c3, c4]
 
 
+@replicated
 def claims(data: dict) -> list[Claim]:
     """The claims of Fig. 3 and Eqs. (15)-(17) for ``data[FIG3]`` (see the module doc)."""
     out = []

@@ -45,7 +45,7 @@ from .. import summaries as S
 from ..formatting import curve_name, pm
 from ..measures import DosShape, cutoffs, dos_shape, energy_and_rate_shifts, ordered
 from ..rules import SIGMAS, direction_verdict, trend
-from . import Claim, print_claims
+from . import Claim, print_claims, replicated, show_claims
 
 __all__ = [
     "DISORDER",
@@ -59,6 +59,7 @@ __all__ = [
     "print_energy_and_rate_shifts",
     "claims",
     "print_claims",
+    "show_claims",
 ]
 
 DISORDER = "fig04_06_tg_disorder"
@@ -188,6 +189,7 @@ def _w10_similar_claim(curves: dict, cuts: dict) -> Claim:
                  verdict, why, "fig-tg-rates-disorder")
 
 
+@replicated
 def claims(data: dict) -> list[Claim]:
     """The claims of Sec. IV, for whichever of its experiments ``data`` holds (rules: module
     docstring). ``data`` maps experiment names to ``{label: EnsembleResult}``."""

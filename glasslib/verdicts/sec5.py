@@ -60,7 +60,7 @@ from ..measures import (
     plateau_width,
 )
 from ..rules import SIGMAS, sign_verdict
-from . import Claim, print_claims
+from . import Claim, print_claims, replicated, show_claims
 from .sec4 import Scheme, scheme_claims
 
 __all__ = [
@@ -84,6 +84,7 @@ __all__ = [
     "print_dropped_modes",
     "claims",
     "print_claims",
+    "show_claims",
 ]
 
 EG_DOS = "fig08_eg_dos"
@@ -381,6 +382,7 @@ def print_dropped_modes(rows: list[dict]) -> None:
 # --------------------------------------------------------------------------- the claims
 
 
+@replicated
 def claims(data: dict) -> list[Claim]:
     """The claims of Sec. V and Table I, for whichever experiments ``data`` holds (rules: module
     docstring and :func:`table_one`)."""
