@@ -213,7 +213,9 @@ def _cost_rows(cache, scale):
             path = ensemble_dir(cache, f"{exp.name}/{scale}", label, exp.model, params, exp.seed,
                                 count)
             if not (path / "ensemble.npz").exists():
-                rows.append((exp.name, label, params["N"], count, None, None, None, None))
+                done = len(list((path / "parts").glob("r*.npz")))
+                state = f"partial: {done} of {count} realizations" if done else None
+                rows.append((exp.name, label, params["N"], count, None, state, None, None))
                 continue
             try:
                 res = load_ensemble(path)
@@ -255,9 +257,49 @@ def cost_table(cache, scale="paper") -> str:
 START, END = "<!-- ensemble cost table: python -m glasslib status --write -->", "<!-- end -->"
 
 
+def other_ensembles(cache, scale) -> list[dict]:
+    """Every ensemble folder in ``cache`` that is not one of the declared experiments' at
+    ``scale`` (runs with --set, --realizations, --seed or the other scale; notebook reruns):
+    ``{path, model, N, realizations, state}``, with state ``complete`` or ``partial: k of n``."""
+    from .runner import ensemble_dir
+
+    declared = {
+        ensemble_dir(cache, f"{exp.name}/{scale}", label, exp.model, params, exp.seed,
+                     count).resolve()
+        for exp in EXPERIMENTS.values() for label, params, count in ensembles(exp, scale)}
+    rows = []
+    for meta_path in sorted(Path(cache).glob("*/*/meta.json")):
+        path = meta_path.parent
+        if path.resolve() in declared:
+            continue
+        try:
+            meta = json.loads(meta_path.read_text())
+            n = int(meta["realizations"])
+        except (OSError, ValueError, KeyError, TypeError):
+            rows.append(dict(path=path, model="?", N="?", realizations="?",
+                             state="unreadable meta.json"))
+            continue
+        if (path / "ensemble.npz").exists():
+            state = "complete"
+        else:
+            state = f"partial: {len(list((path / 'parts').glob('r*.npz')))} of {n}"
+        changed = {k: v for k, v in meta.get("params", {}).items() if k != "N"}
+        rows.append(dict(path=path, model=meta.get("model", "?"),
+                         N=meta.get("params", {}).get("N", "?"), realizations=n, state=state,
+                         seed=meta.get("seed"), params=changed))
+    return rows
+
+
 def cmd_status(args) -> int:
     table = cost_table(args.cache, args.scale)
     print(table)
+    others = other_ensembles(args.cache, args.scale)
+    if others:
+        print(f"\nother ensembles in {args.cache} (not the declared {args.scale}-scale ones: "
+              "--set/--realizations/--seed runs, the other scale, notebook reruns):")
+        for row in others:
+            print(f"  {row['path']}: {row['model']}, N = {row['N']} x {row['realizations']}, "
+                  f"{row['state']}")
     if args.write:
         from pathlib import Path
 

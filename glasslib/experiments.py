@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ._validation import check_choice, check_int
 
-__all__ = ["Curve", "Experiment", "EXPERIMENTS", "SCALES", "get_experiment", "ensembles"]
+__all__ = ["Curve", "Experiment", "EXPERIMENTS", "SCALES", "get_experiment", "ensembles", "relabel"]
 
 SCALES = ("quick", "paper")
 
@@ -132,8 +132,9 @@ def _make() -> dict:
     ex.append(Experiment(
         "tableI_tg_size", "Table I", "tls",
         "TLS-glass rates vs system size (Table I's TG size column): N = 100, 1000, 10000",
-        tuple(Curve(f"N={N}", dict(N=N, W=1.0, J=1.0, T=0.1), R, dict(N=min(N, 300)), q)
-              for N, R, q in ((100, 1000, 100), (1000, 300, 8), (10000, 100, 8))),
+        tuple(Curve(f"N={N}", dict(N=N, W=1.0, J=1.0, T=0.1), R, dict(N=qN), q)
+              for N, R, qN, q in ((100, 1000, 100, 100), (1000, 300, 300, 8),
+                                  (10000, 100, 600, 8))),
         seed=121, notes="not a figure of the paper (\"not shown\"); same parameters as Fig. 3; "
                         "realizations 1000, 300, 100",
     ))
@@ -194,9 +195,39 @@ def get_experiment(name: str) -> Experiment:
                      f"paper figure (fig01 ... fig20), got {name!r}")
 
 
+def relabel(label: str, before: dict, after: dict) -> str:
+    """The curve label ``label`` (written for parameters ``before``) for parameters ``after``.
+
+    Each ``name=value`` item of the label whose name is a parameter or a ratio of two
+    (``T``, ``N``, ``J/T``, ``W/J``) and whose value the new parameters change is rewritten with
+    the new value (3 significant digits); other items (``default``, ``prefactor=1``) stay. So a
+    rerun with ``T = 0.2`` labels the curve ``J/T=5``, not ``J/T=10``, and its cache folder is
+    named after what it holds.
+    """
+    changed = {k for k in after if before.get(k) != after.get(k)}
+    if not changed:
+        return label
+    items = []
+    for item in label.split(","):
+        name, eq, _value = item.partition("=")
+        names = name.strip().split("/")
+        if eq and len(names) <= 2 and set(names) <= set(after) and set(names) & changed:
+            try:
+                value = (float(after[names[0]]) / float(after[names[1]]) if len(names) == 2
+                         else float(after[names[0]]))
+            except (TypeError, ValueError, ZeroDivisionError):
+                items.append(item)
+                continue
+            items.append(f"{name}={value:.3g}")
+        else:
+            items.append(item)
+    return ",".join(items)
+
+
 def ensembles(experiment: Experiment, scale: str = "paper", *, realizations: int | None = None,
               overrides: dict | None = None) -> list[tuple[str, dict, int]]:
-    """The ``(label, params, realizations)`` of each curve at ``scale``, with overrides applied."""
+    """The ``(label, params, realizations)`` of each curve at ``scale``, with overrides applied.
+    Labels follow the parameters actually used (:func:`relabel`)."""
     check_choice("scale", scale, SCALES)
     out = []
     for curve in experiment.curves:
@@ -208,5 +239,10 @@ def ensembles(experiment: Experiment, scale: str = "paper", *, realizations: int
         params.update(overrides or {})
         if realizations is not None:
             count = check_int("realizations", realizations, minimum=1)
-        out.append((curve.label, params, count))
+        out.append((relabel(curve.label, curve.params, params), params, count))
+    labels = [label for label, _, _ in out]
+    if len(set(labels)) < len(labels):
+        # overrides made two curves the same (e.g. -p T 0.2 on a T scan): keep them apart
+        out = [(f"{label} ({curve.label})", params, count)
+               for (label, params, count), curve in zip(out, experiment.curves, strict=True)]
     return out

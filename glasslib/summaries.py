@@ -8,6 +8,8 @@ of a shift between two ensembles (Table I).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .experiments import ensembles, get_experiment
@@ -41,32 +43,57 @@ __all__ = [
 def load_experiment(name: str, scale: str = "paper", cache="results", *, run_missing: bool = True,
                     workers: int | None = None, realizations: int | None = None,
                     overrides: dict | None = None, seed: int | None = None,
-                    progress: bool = True) -> dict:
+                    progress: bool = True, max_minutes: float | None = None) -> dict:
     """``{label: EnsembleResult}`` for every curve of an experiment, from the cache.
 
     Missing ensembles are computed (with a progress bar, resumable) when ``run_missing``;
-    otherwise a ``FileNotFoundError`` names the command that makes them.
+    otherwise a ``FileNotFoundError`` names the command that makes them. Before computing, the
+    time it will take is estimated (:mod:`glasslib.cost`) and said; if it exceeds
+    ``max_minutes`` (None: no limit) nothing starts and :class:`glasslib.cost.TooLong` says the
+    estimate and how to allow it.
     """
+    from .cost import TooLong, estimate
     from .runner import ensemble_dir, load_ensemble, run_ensemble
 
     exp = get_experiment(name)
     seed = exp.seed if seed is None else seed
-    out = {}
+    group = f"{exp.name}/{scale}"
+    plan = []
     for label, params, count in ensembles(exp, scale, realizations=realizations,
                                           overrides=overrides):
-        group = f"{exp.name}/{scale}"
         path = ensemble_dir(cache, group, label, exp.model, params, seed, count)
+        plan.append((label, params, count, path))
+    missing = [(label, params, count, path) for label, params, count, path in plan
+               if not (path / "ensemble.npz").exists()]
+    if missing and not run_missing:
+        label = missing[0][0]
+        raise FileNotFoundError(
+            f"{exp.name} {label} is not in {cache}: run `python -m glasslib run {exp.name} "
+            f"--scale {scale}`")
+    if missing:
+        todo = [(label, exp.model, params,
+                 max(0, count - len(list((path / "parts").glob("r*.npz")))))
+                for label, params, count, path in missing]
+        est = estimate(todo, workers)
+        where = f"{exp.name} at {scale} scale is not (entirely) in {cache}"
+        if max_minutes is not None and not est.seconds <= 60 * max_minutes:
+            allow = (max(1, math.ceil(1.5 * est.seconds / 60)) if math.isfinite(est.seconds)
+                     else 600)
+            raise TooLong(
+                f"{where}: computing it takes {est.describe()}, more than max_minutes = "
+                f"{max_minutes:g}. Allow it (papermill: -p max_minutes {allow}"
+                f"), or make it beforehand with `python -m glasslib run {exp.name} --scale "
+                f"{scale}` (resumable), or point cache / $GLASSLIB_CACHE at a cache that has it.")
+        print(f"{where}: computing {est.describe()} (estimated from the timings recorded with "
+              "the committed cache; resumable)", flush=True)
+    out = {}
+    for label, params, count, path in plan:
         if (path / "ensemble.npz").exists():
             out[label] = load_ensemble(path)
-        elif run_missing:
+        else:
             out[label] = run_ensemble(exp.model, params, count, seed, cache_dir=cache,
                                       group=group, label=label, workers=workers,
                                       progress=progress)
-        else:
-            raise FileNotFoundError(
-                f"{exp.name} {label} is not in {cache}: run `python -m glasslib run {exp.name} "
-                f"--scale {scale}`"
-            )
     return out
 
 

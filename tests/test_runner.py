@@ -488,3 +488,29 @@ def test_an_interruption_swallowed_by_a_finalizer_still_stops_the_run(sig, exc):
         Finalizer()  # deleted at once: the handler's exception is swallowed as unraisable
         assert not landed  # the exception did not escape the finalizer ...
     # ... and yet the block was interrupted
+
+
+def test_status_lists_user_ensembles_and_partial_runs(tmp_path, capsys):
+    from glasslib import cli
+
+    cache = tmp_path / "cache"
+    args = ["run", "fig02", "--scale", "quick", "--cache", str(cache), "--workers", "1",
+            "--realizations", "2", "--set", "N=30", "--no-progress"]
+    assert cli.main(args) == 0
+    made = sorted(p.parent for p in cache.rglob("ensemble.npz"))
+    assert len(made) == 3
+    # a run interrupted after one realization: a folder with meta.json and one part
+    partial = made[0].with_name(made[0].name + "-copy")
+    partial.mkdir()
+    (partial / "meta.json").write_text((made[0] / "meta.json").read_text())
+    (partial / "parts").mkdir()
+    (partial / "parts" / "r000000.npz").write_bytes(b"")
+    capsys.readouterr()
+    assert cli.main(["status", "--scale", "quick", "--cache", str(cache)]) == 0
+    out = capsys.readouterr().out
+    # the declared quick-scale ensembles are not in this cache ...
+    assert "| fig02_tg_dos_vs_T | T=0.1 | 300 | 8 | not run | | |" in out
+    # ... but the --set runs are listed, complete, and the interrupted one as partial
+    others = out.split("other ensembles in", 1)[1]
+    assert others.count("complete") == 3 and "N = 30 x 2" in others
+    assert f"{partial}: tls, N = 30 x 2, partial: 1 of 2" in others
