@@ -79,11 +79,17 @@ def load_experiment(name: str, scale: str = "paper", cache="results", *, run_mis
         if max_minutes is not None and not est.seconds <= 60 * max_minutes:
             allow = (max(1, math.ceil(1.5 * est.seconds / 60)) if math.isfinite(est.seconds)
                      else 600)
+            command = " ".join(
+                [f"python -m glasslib run {exp.name} --scale {scale}"]
+                + [f"--set {k}={v}" for k, v in sorted((overrides or {}).items())]
+                + ([f"--realizations {realizations}"] if realizations is not None else [])
+                + ([f"--seed {seed}"] if seed != exp.seed else [])
+                + [f"--cache {cache}"])
             raise TooLong(
-                f"{where}: computing it takes {est.describe()}, more than max_minutes = "
-                f"{max_minutes:g}. Allow it (papermill: -p max_minutes {allow}"
-                f"), or make it beforehand with `python -m glasslib run {exp.name} --scale "
-                f"{scale}` (resumable), or point cache / $GLASSLIB_CACHE at a cache that has it.")
+                f"{where}: that means {est.describe()}, more than max_minutes = "
+                f"{max_minutes:g}. Allow it (papermill: -p max_minutes {allow}), or make it "
+                f"beforehand with `{command}` (resumable), or point cache / $GLASSLIB_CACHE at "
+                "a cache that has it.")
         print(f"{where}: computing {est.describe()} (estimated from the timings recorded with "
               "the committed cache; resumable)", flush=True)
     out = {}

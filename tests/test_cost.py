@@ -48,7 +48,7 @@ def test_a_long_computation_does_not_start_without_consent(tmp_path, capsys):
     text = str(info.value)
     assert "fig03_tg_rates at paper scale is not (entirely) in" in text
     assert "1000 realizations" in text and "-p max_minutes" in text
-    assert "python -m glasslib run fig03_tg_rates --scale paper" in text
+    assert f"python -m glasslib run fig03_tg_rates --scale paper --cache {cache}" in text
     assert not cache.exists() or not any(cache.rglob("*.npz")), "nothing may start"
     # a small one starts, saying how long it will take
     out = summaries.load_experiment("fig02", "quick", cache, max_minutes=5, workers=1,

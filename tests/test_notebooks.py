@@ -82,6 +82,34 @@ def test_a_rerun_with_other_parameters_leaves_the_repository_untouched(tmp_path,
 
 
 @pytest.mark.slow
+def test_the_book_run_from_the_repository_root_finds_the_cache_and_writes_nothing_there(
+        tmp_path, monkeypatch):
+    """The pages say "run from the repository root": with the book's own parameters the
+    committed cache is found from there, and the figure CSVs go to the user cache, not to a
+    stray figdata/ in the root (issue 11, point 3)."""
+    monkeypatch.delenv("GLASSLIB_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    before = _tree_state()
+    source = next(p for p in NOTEBOOKS if p.stem.startswith("sec2"))
+    _papermill(source, tmp_path, cwd=ROOT, cache=None)
+    assert _tree_state() == before and not (ROOT / "figdata").exists()
+    assert (tmp_path / "xdg" / "glasslib" / "figdata" / "fig01.csv").exists()
+    assert not list((tmp_path / "xdg").rglob("ensemble.npz")), "the cache was read, not remade"
+
+
+@pytest.mark.slow
+def test_a_paper_scale_recompute_says_its_time_and_waits_for_consent(tmp_path):
+    """With no cache, the book's configuration does not start hours of work: it stops before
+    computing, with the estimate and what to pass to allow it."""
+    papermill = pytest.importorskip("papermill")
+    source = next(p for p in NOTEBOOKS if p.stem.startswith("sec3"))
+    with pytest.raises(papermill.PapermillExecutionError, match="max_minutes") as info:
+        _papermill(source, tmp_path, cache=str(tmp_path / "empty"))
+    assert "TooLong" in str(info.value) and "1000 realizations" in str(info.value)
+    assert not list((tmp_path / "empty").rglob("*.npz")), "nothing may have started"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("source", [p for p in NOTEBOOKS if not p.stem.startswith("report")],
                          ids=[i for i in IDS if not i.startswith("report")])
 def test_papermill_reruns_at_quick_scale(source, tmp_path, monkeypatch):
