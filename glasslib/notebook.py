@@ -126,12 +126,16 @@ def load(experiment: str, P: dict, **extra_overrides) -> dict:
     )
 
 
-def write_figure_data(name: str, fig=None, directory: str = "figdata"):
+def write_figure_data(name: str, fig=None, directory: str = "figdata", curves: dict | None = None):
     """Write the data of every plotted line of ``fig`` (default: the current figure) to
     ``<directory>/<name>.csv``; return its path.
 
-    Long format, one row per point: ``panel, series, x, y`` (panel: the axes title or index,
-    series: the line's label). Lines drawn from the same arrays the figure shows, so the file is
+    Leading ``# `` lines: the figure, one line per curve of ``curves`` (``{label:
+    EnsembleResult}``: its ensemble folder and cache key), and per panel its name and the
+    quantities of its x and y axes (plain text, from the axis labels, with their units). Then
+    long format, one row per point, columns ``panel, series, x, y, x_err_minus, x_err_plus,
+    y_err_minus, y_err_plus`` (:func:`glasslib.plotting.figure_data`: a line without a label or
+    gid is refused). Lines are written from the same arrays the figure shows, so the file is
     exactly the plotted data.
     """
     import csv
@@ -139,19 +143,18 @@ def write_figure_data(name: str, fig=None, directory: str = "figdata"):
 
     import matplotlib.pyplot as plt
 
+    from .plotting import FIGDATA_COLUMNS, figure_data
+
     fig = fig or plt.gcf()
+    header, rows = figure_data(fig, curves)
     path = Path(directory) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["panel", "series", "x", "y"])
-        for i, ax in enumerate(fig.axes):
-            panel = ax.get_title() or f"axes {i}"
-            for j, line in enumerate(ax.get_lines()):
-                label = line.get_label()
-                series = label if not label.startswith("_") else f"line {j}"
-                for x, y in zip(line.get_xdata(), line.get_ydata(), strict=False):
-                    writer.writerow([panel, series, f"{float(x):.8g}", f"{float(y):.8g}"])
+        fh.write(f"# figure data of {name}; columns: {', '.join(FIGDATA_COLUMNS)}\n")
+        fh.write("".join(f"# {line}\n" for line in header))
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(FIGDATA_COLUMNS)
+        writer.writerows(rows)
     return path
 
 
@@ -173,16 +176,19 @@ def publish_figure(key: str, fig, curves: dict, directory: str = "figdata") -> N
     (``{label: EnsembleResult}``), under ``<label>-caption`` (the page shows both with a
     ``glue:figure`` directive), writes the plotted data to ``<directory>/<key>.csv``
     (:func:`write_figure_data`; the page shows its link with :func:`download_link`) and closes
-    the figure. Returns None.
+    the figure. Refuses a figure that would show axis offset text
+    (:func:`glasslib.plotting.finish_figure`). Returns None.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Markdown
     from myst_nb import glue
 
     from .figures import caption, get_figure
+    from .plotting import finish_figure
 
     entry = get_figure(key)
+    finish_figure(fig)  # no axis offset text; power-of-ten multipliers moved into the labels
     glue(entry.label, fig, display=False)
     glue(entry.caption_key, Markdown(caption(key, curves)), display=False)
-    write_figure_data(key, fig, directory)
+    write_figure_data(key, fig, directory, curves)
     plt.close(fig)

@@ -65,10 +65,12 @@ import numpy as np
 import glasslib as gl
 from glasslib import measures as M
 from glasslib import notebook as nbk
+from glasslib import plotting
 from glasslib import summaries as S
 from glasslib.realizations import NN_EDGES
 from glasslib.verdicts import appA as V
 
+plotting.use_book_style()
 _before = set(globals())
 
 # %% tags=["parameters"]
@@ -95,8 +97,7 @@ dist = [(n, r, M.distance_summary(r)) for n, r in M.by_size(data[V.DISTANCE])]
 
 # %% tags=["hide-input"]
 # the paper's styles: N = 10 red triangles, 100 green squares, 1000 blue asterisks
-STYLE = [dict(color="tab:red", marker="^"), dict(color="tab:green", marker="s"),
-         dict(color="tab:blue", marker="*")]
+STYLE = plotting.STYLE[::-1]
 
 
 def plot_rates(axes, items, legend="a"):
@@ -110,12 +111,14 @@ def plot_rates(axes, items, legend="a"):
         x, d = S.log_rate_density(r)
         keep = d > 0
         ax_a.plot(10 ** x[keep], d[keep], lw=1, ms=4, markevery=6, label=f"$N = {n}$", **st)
-        ax_a.axvline(s.cutoff.lambda_min, color=st["color"], ls="--", lw=1)
+        ax_a.axvline(s.cutoff.lambda_min, color=st["color"], ls="--", lw=1,
+                     gid=f"lambda_min, N = {n}")
         lam = 10 ** x[keep]
         p_lin = d[keep] / (lam * np.log(10))
         inside = lam <= top
         ax_b.plot(lam[inside], p_lin[inside], ls="none", ms=4, label=f"$N = {n}$", **st)
-        ax_b.axvline(s.cutoff.lambda_min, color=st["color"], ls=":", lw=1)
+        ax_b.axvline(s.cutoff.lambda_min, color=st["color"], ls=":", lw=1,
+                     gid=f"lambda_min, N = {n}")
         upper = inside & (lam >= lam_min)
         ymax = max(ymax, p_lin[upper].max(initial=0.0))
     ax_a.set_xscale("log")
@@ -132,7 +135,7 @@ def plot_rates(axes, items, legend="a"):
 # ## Fig. 14: the DOS against system size
 
 # %% tags=["hide-input"]
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 for (n, r, s), st in zip(size, STYLE, strict=False):
     x, g = S.dos(r)
     keep = np.abs(x) <= 4
@@ -140,7 +143,8 @@ for (n, r, s), st in zip(size, STYLE, strict=False):
     near = np.abs(x) <= 1.2
     ax_b.plot(x[near], g[near], lw=1, ms=4, markevery=3, label=f"$N = {n}$", **st)
     for sign in (-1, 1):
-        ax_b.axvline(sign * s.gap.value, color=st["color"], ls=":", lw=1)
+        ax_b.axvline(sign * s.gap.value, color=st["color"], ls=":", lw=1,
+                     gid=f"{'+' if sign > 0 else '-'}E_gap, N = {n}")
 ax_a.set_title("(a) DOS")
 ax_b.set_title(r"(b) the gap; dotted: $\pm E_{gap}$")
 for ax in (ax_a, ax_b):
@@ -173,7 +177,7 @@ V.print_claims(claims, "Fig. 14")
 # ## Fig. 15: the rates against system size
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 top = plot_rates(axes, size)
 n, r, s = size[-1]
 fit = S.fit_power_law_binned(gl.realizations.RATE_EDGES, r.data["rate_counts"].sum(axis=0),
@@ -184,7 +188,7 @@ window = np.geomspace(fit.lo, fit.hi, 2000)
 c = fit.n / r.data["rate_counts"].sum() / np.trapezoid(window**-fit.alpha, window)
 axes[1].plot(grid, c * grid ** -fit.alpha, color="k", lw=1,
              label=rf"$\lambda^{{-\alpha}}$, $\alpha = {fit.alpha:.3f} \pm {fit.alpha_err:.3f}$")
-axes[1].legend(frameon=False)
+axes[1].legend(loc="upper right")
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
 fig.tight_layout()
@@ -216,24 +220,26 @@ V.print_claims(claims, "Fig. 15")
 # $2\pi\xi^2 x' e^{-\pi \xi^2 x'^2}$, the same for every $N$.
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 plot_rates(axes, dist, legend="b")
-inset = axes[0].inset_axes([0.09, 0.5, 0.4, 0.45])
+inset = axes[0].inset_axes([0.2, 0.52, 0.36, 0.44])
+inset.set_gid("(a) inset: density of x sqrt(k), rescaled by 1/sqrt(k)")
 for (n, r, _s), st in zip(dist, STYLE, strict=False):
     lg, d = S.log_rate_density(r)
     x = gl.distance_variable(lg)
     root_k = np.sqrt(gl.finite_size_factor(n))
     keep = d > 0
     inset.plot(gl.rescale_log_rates(x[keep], n), d[keep] / np.log(10) / root_k, lw=1,
-               color=st["color"])
+               color=st["color"], gid=f"N = {n}, rescaled")
 # Eq. (A2) in the rescaled variable x' = x sqrt(k): p(x'/sqrt k)/sqrt k, the same for every N
 xs = np.linspace(0, 16, 300)
 n, r, s = dist[-1]
 root_k = np.sqrt(gl.finite_size_factor(n))
-inset.plot(xs, gl.finite_size_log_rate_pdf(xs / root_k, n, s.xi) / root_k, "k--", lw=1)
+inset.plot(xs, gl.finite_size_log_rate_pdf(xs / root_k, n, s.xi) / root_k, "k--", lw=1,
+           gid="Eq. (A2), rescaled")
 inset.set_xlim(0, 16)
-inset.set_xlabel(r"$x\sqrt{k}$", fontsize=8)
-inset.tick_params(labelsize=7)
+inset.set_yticks([0, 0.1])
+inset.set_xlabel(r"$x\sqrt{k}$", labelpad=1)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
 fig.tight_layout()
@@ -280,25 +286,29 @@ for n, _r, _s in dist:
 # spectra with Eq. (A2) (dashed) and marks the peaks (measured: solid ticks; Eq. A2: dashed ticks).
 
 # %% tags=["hide-input"]
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 centres = 0.5 * (NN_EDGES[1:] + NN_EDGES[:-1])
 for (n, r, s), st in zip(dist, STYLE, strict=False):
     counts = r.data["nn_counts"].sum(axis=0)
     L = gl.box_side(n, 2)
     ax_a.plot(centres, counts / (n * r.realizations * np.diff(NN_EDGES)), ls="none", ms=3,
               label=f"$N = {n}$", **st)
-    ax_a.plot(centres, gl.nearest_neighbour_pdf(centres, n, L, 2), color=st["color"], lw=1)
+    ax_a.plot(centres, gl.nearest_neighbour_pdf(centres, n, L, 2), color=st["color"], lw=1,
+              gid=f"Eq. (A1), N = {n}")
     ok = centres <= L / 2
     exact = np.gradient(gl.periodic_nearest_neighbour_cdf(centres[ok], n, L), centres[ok])
-    ax_a.plot(centres[ok], exact, color=st["color"], lw=1, ls=":")
+    ax_a.plot(centres[ok], exact, color=st["color"], lw=1, ls=":",
+              gid=f"exact periodic square, N = {n}")
     lg, d = S.log_rate_density(r)
     x = gl.distance_variable(lg)
     keep = (d > 0) & (x <= 20)
     ax_b.plot(x[keep], d[keep] / np.log(10), color=st["color"], lw=1, label=f"$N = {n}$")
     grid = np.linspace(0, 20, 400)
-    ax_b.plot(grid, gl.finite_size_log_rate_pdf(grid, n, s.xi), color=st["color"], lw=1, ls="--")
-    ax_b.axvline(s.x_peak.value, color=st["color"], lw=1, ymax=0.08)
-    ax_b.axvline(s.x_a2, color=st["color"], lw=1, ls="--", ymax=0.08)
+    ax_b.plot(grid, gl.finite_size_log_rate_pdf(grid, n, s.xi), color=st["color"], lw=1, ls="--",
+              gid=f"Eq. (A2), N = {n}")
+    ax_b.axvline(s.x_peak.value, color=st["color"], lw=1, ymax=0.08, gid=f"measured peak, N = {n}")
+    ax_b.axvline(s.x_a2, color=st["color"], lw=1, ls="--", ymax=0.08,
+                 gid=f"peak of Eq. (A2), N = {n}")
 ax_a.set_xlim(0, 1.6)
 ax_a.set_xlabel(r"nearest-neighbour distance $r$ [units of $r_{nn}$]")
 ax_a.set_ylabel("$p(r)$")

@@ -66,9 +66,11 @@ import numpy as np
 
 from glasslib import measures as M
 from glasslib import notebook as nbk
+from glasslib import plotting
 from glasslib import summaries as S
 from glasslib.verdicts import appB as V
 
+plotting.use_book_style()
 _before = set(globals())
 
 # %% tags=["parameters"]
@@ -106,32 +108,32 @@ def plot_case(figure):
     err = M.rank_relative_error(lam, lamp)
     floor = M.numerical_floor(lamp)[0, 0]
     resolved = np.abs(lamp - lam) > floor
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, ax = plt.subplots(figsize=(plotting.TWO_PANELS[0], 4.2))
     shown = err > 0
     ax.plot(lam[shown & resolved], err[shown & resolved], ls="none", marker=".", ms=4,
-            color=COLOR[figure], label="realization 0, above the floor")
+            color=COLOR[figure], label="realization 0, above floor")
     ax.plot(lam[shown & ~resolved], err[shown & ~resolved], ls="none", marker=".", ms=3,
-            color="0.7", label="realization 0, below the floor")
+            color="0.7", label="realization 0, below floor")
     grid = np.geomspace(lam.min(), lam.max(), 200)
     ax.plot(grid, floor / grid, "k--", lw=1, label=r"floor $\epsilon\max\lambda'/\lambda$")
     ax.plot(grid, noise[label][0] / grid, "k:", lw=1,
-            label="measured rounding noise / $\\lambda$")
+            label="rounding noise / $\\lambda$")
     st = M.decade_statistics(r)
     ok = np.isfinite(st.median)
     ax.plot(10 ** st.centres[ok], st.median[ok], "o-", color="k", ms=4, lw=1,
-            label=f"median over {r.realizations} realizations (above floor)")
+            label=f"median, {r.realizations} realizations")
     ax.plot(10 ** st.centres[ok], st.p99[ok], "s-", color="0.4", ms=4, lw=1,
-            label="99th percentile (above floor)")
+            label="99th percentile")
     ax.plot(10 ** st.centres, st.median_all, "^:", color="k", ms=4, lw=1,
-            label="median over all pairs")
+            label="median, all pairs")
     ax.axhline(M.BIN, color="tab:orange", lw=1, ls="-.", label="one 0.05-decade bin")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_ylim(1e-17, 10)
+    ax.set_ylim(1e-17, 1e8)  # headroom above the relative errors (at most 1) for the legend
     ax.set_xlabel(r"$\lambda$ (without $f_{ij}$) [units of $a J^3$]")
     ax.set_ylabel(r"$|(\lambda' - \lambda)/\lambda'|$")
     ax.set_title(case_title(r))
-    ax.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.legend(loc="upper center", ncol=2, columnspacing=1.2)
     fig.tight_layout()
     return fig, int((~shown).sum())
 
@@ -263,7 +265,7 @@ for figure, label, r in cases:
 # relaxation $|\delta\boldsymbol\sigma|(t)$ (Eq. 15) they produce: both are compared in the table.
 
 # %% tags=["hide-input"]
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 main = next(c for c in cases if c[0] == "Fig. 18")
 r = main[2]
 k = np.arange(1, r.data["rates_sorted"].shape[1] + 1)
@@ -287,7 +289,8 @@ for figure, _label, res in sorted(cases, key=lambda c: c[0] == "Fig. 18"):
         keep = d > 0
         ax_b.plot(10 ** x[keep], d[keep], color=color, lw=1, alpha=0.3 if faint else 1.0,
                   marker=None if faint else mk, markevery=2, ms=5,
-                  label=None if faint else (r"$f_{ij} = 0$" if not prefix else r"$f_{ij} \neq 0$"))
+                  label=None if faint else (r"$f_{ij} = 0$" if not prefix else r"$f_{ij} \neq 0$"),
+                  gid=f"{figure} case, {'f_ij != 0' if prefix else 'f_ij = 0'}" if faint else None)
 ax_b.set_xscale("log")
 ax_b.set_xlabel(r"$\lambda$ [units of $a J^3$]")
 ax_b.set_ylabel(r"density per decade of $\lambda$")

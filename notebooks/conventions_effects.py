@@ -30,8 +30,10 @@ import numpy as np
 
 from glasslib import measures as M
 from glasslib import notebook as nbk
+from glasslib import plotting
 from glasslib import summaries as S
 
+plotting.use_book_style()
 _before = set(globals())
 
 # %% tags=["parameters"]
@@ -66,7 +68,7 @@ for label, r in tls.items():
           f"{r.data['iterations'].mean():>13.1f}")
 
 # %% tags=["hide-input"]
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(plotting.TWO_PANELS[0], 3.8))
 for label, r in tls.items():
     x, g = S.dos(r)
     keep = np.abs(x) < 6
@@ -80,7 +82,7 @@ ax1.set_title("(a) DOS")
 ax2.set_xlabel(r"$\log_{10}\lambda$ (units of $a$)")
 ax2.set_ylabel("density per decade")
 ax2.set_title("(b) rates")
-ax1.legend(frameon=False, fontsize=8)
+ax2.legend(loc="lower center", ncol=2)  # the rates' plateaus leave room below them
 fig.tight_layout()
 nbk.publish_figure("conventions_tls", fig, tls, P["figdata"])
 
@@ -105,7 +107,7 @@ for label, r in eg.items():
           f"{c.log10_min:>12.3f} +- {c.log10_min_err:.3f}{c.log10_max:>12.3f} +- {c.log10_max_err:.3f}")
 
 # %% tags=["hide-input"]
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(plotting.TWO_PANELS[0], 3.8))
 for label, r in eg.items():
     x, g = S.dos(r)
     keep = np.abs(x) < 4

@@ -58,8 +58,10 @@ import numpy as np
 import glasslib as gl
 from glasslib import measures as M
 from glasslib import notebook as nbk
+from glasslib import plotting
 from glasslib.verdicts import sec2 as V
 
+plotting.use_book_style()
 _before = set(globals())
 
 # %% tags=["parameters"]
@@ -112,15 +114,16 @@ g_ref_peak = M.reference_dos(p1)[1].max()
 centres = 0.5 * (log_edges[1:] + log_edges[:-1])
 shown = (centres > np.log10(p1["tunneling_min"])) & (g_log > 0)
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 window = np.abs(x) < 4 * np.hypot(p1["W"], p1["J"])
-ax1.plot(x[window], g[window], "b*-", ms=4, lw=0.7)
+ax1.plot(x[window], g[window], **plotting.STYLE[0], ms=4, lw=0.7, gid=f"J = {p1['J']:g}")
 ax1.set_xlabel("$E$ (units of $J$)")
 ax1.set_ylabel("DOS (per unit $E$, per TLS)")
 ax1.set_title("(a) DOS")
-ax2.plot(centres[shown], g_log[shown] / peak, "b*-", ms=5, lw=0.7, label=f"$J = {p1['J']:g}$")
+ax2.plot(centres[shown], g_log[shown] / peak, **plotting.STYLE[0], ms=5, lw=0.7,
+         label=f"$J = {p1['J']:g}$")
 ax2.plot(centres[shown], g_ref_log[shown] / g_ref_peak, "k--", lw=1, label="$J = 0$ (exact)")
-ax2.axvline(np.log10(p1["T"]), color="gray", ls=":", lw=1)
+ax2.axvline(np.log10(p1["T"]), color="gray", ls=":", lw=1, gid="|E| = T")
 ax2.set_xlim(np.log10(p1["tunneling_min"]), 1.5)
 ax2.set_xlabel(r"$\log_{10}(|E|/J)$")
 ax2.set_ylabel("DOS / its peak")
@@ -185,14 +188,13 @@ V.print_claims(claims, "Fig. 1")
 # ## Fig. 2: the gap fills in with temperature
 
 # %% tags=["hide-input"]
-styles = ["b*-", "gs-", "r^-"]
-fig, ax = plt.subplots(figsize=(6.5, 4.2))
+fig, ax = plt.subplots(figsize=plotting.ONE_PANEL)
 for i, r in enumerate(fig2):
-    style = styles[i % len(styles)]
+    style = plotting.STYLE[i % len(plotting.STYLE)]
     x, g = M.coarse_dos(r)
     p = r.meta["params"]
     window = np.abs(x) < 4 * np.hypot(p["W"], p["J"])
-    ax.plot(x[window], g[window], style, ms=4, lw=0.7, label=f"$T = {p['T']:g}$")
+    ax.plot(x[window], g[window], **style, ms=4, lw=0.7, label=f"$T = {p['T']:g}$")
 ax.set_xlabel("$E$ (units of $J$)")
 ax.set_ylabel("DOS (per unit $E$, per TLS)")
 ax.legend(frameon=False)

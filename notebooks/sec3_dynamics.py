@@ -55,10 +55,12 @@ import numpy as np
 
 from glasslib import measures as M
 from glasslib import notebook as nbk
+from glasslib import plotting
 from glasslib import summaries as S
 from glasslib.formatting import pm
 from glasslib.verdicts import sec3 as V
 
+plotting.use_book_style()
 _before = set(globals())
 
 # %% tags=["parameters"]
@@ -89,12 +91,14 @@ relax = M.relaxation_analysis(result, fit)
 
 # %% tags=["hide-input"]
 x, dens = S.log_rate_density(result)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 shown = dens > 0
-ax1.plot(x[shown], dens[shown], "b*", ms=3)
-for edge, err in ((cut.log10_min, cut.log10_min_err), (cut.log10_max, cut.log10_max_err)):
-    ax1.axvline(edge, color="k", ls="--", lw=1)
-    ax1.axvspan(edge - err, edge + err, color="gray", alpha=0.3, lw=0)
+ax1.plot(x[shown], dens[shown], ls="none", **plotting.STYLE[0], ms=3, gid="rates (Eq. 12)")
+for edge, err, name in ((cut.log10_min, cut.log10_min_err, "lambda_min"),
+                        (cut.log10_max, cut.log10_max_err, "lambda_max")):
+    ax1.axvline(edge, color="k", ls="--", lw=1, gid=f"log10 {name}")
+    ax1.axvspan(edge - err, edge + err, color="gray", alpha=0.3, lw=0,
+                gid=f"log10 {name} +- bootstrap error")
 ax1.set_xlabel(r"$\log_{10}(\lambda / aJ^3)$")
 ax1.set_ylabel(r"density of $\log_{10}\lambda$ (per decade)")
 ax1.set_title("(a) log scale")
@@ -104,14 +108,14 @@ edges, g = M.linear_rate_density(result, lo, lo * 10**M.LINEAR_DECADES)
 mid = 0.5 * (edges[1:] + edges[:-1])
 C = M.fit_amplitude(result, fit.fit)
 grid = np.linspace(edges[0], edges[-1], 400)
-ax2.plot(mid, g, "b*", ms=6, label="rates (Eq. 12)")
+ax2.plot(mid, g, ls="none", **plotting.STYLE[0], ms=6, label="rates (Eq. 12)")
 ax2.plot(grid, C / grid, "k-", lw=1,
-         label=r"$C/\lambda$ (fit between the cutoffs: $\alpha = "
-         + pm(fit.fit.alpha, fit.fit.alpha_err, 4).replace("+-", r"\pm") + "$)")
+         label=r"$C/\lambda$, fit: $\alpha = "
+         + pm(fit.fit.alpha, fit.fit.alpha_err, 4).replace("+-", r"\pm") + "$")
 ax2.set_xlabel(r"$\lambda$ (units of $aJ^3$)")
 ax2.set_ylabel(r"$p(\lambda)$ (per unit $\lambda$)")
 ax2.set_title("(b) linear scale")
-ax2.legend(frameon=False)
+ax2.legend(loc="upper right")
 fig.tight_layout()
 nbk.publish_figure("fig03", fig, data["fig03_tg_rates"], P["figdata"])
 
@@ -185,27 +189,28 @@ V.print_claims(claims, "Fig. 3")
 # %% tags=["hide-input"]
 t = relax.t
 lt = np.log10(t)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-ax1.plot(lt, relax.curve, "b*", ms=4, label="Eq. (15), computed")
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
+ax1.plot(lt, relax.curve, ls="none", **plotting.STYLE[0], ms=4, label="Eq. (15), computed")
 ax1.plot(lt, relax.exact, "k-", lw=1, label=r"Eq. (16), $p = c/\lambda$")
 ok = relax.eq17 > -0.2
 ax1.plot(lt[ok], relax.eq17[ok], "r--", lw=1, label="Eq. (17)")
-for edge in (-cut.log10_max, -cut.log10_min):
-    ax1.axvline(edge, color="gray", ls=":", lw=1)
+for edge, name in ((-cut.log10_max, "t = 1/lambda_max"), (-cut.log10_min, "t = 1/lambda_min")):
+    ax1.axvline(edge, color="gray", ls=":", lw=1, gid=name)
 ax1.set_ylim(-0.05, 1.05)
 ax1.set_xlabel(r"$\log_{10}(t \cdot aJ^3)$")
 ax1.set_ylabel(r"$|\delta\sigma|(t) / N$")
 ax1.set_title(r"(a) $|\delta\sigma|(t)/N$")
 ax1.legend(frameon=False, loc="lower left")
 
-ax2.plot(lt, relax.slope / relax.c, "b*", ms=4, label="computed")
+ax2.plot(lt, relax.slope / relax.c, ls="none", **plotting.STYLE[0], ms=4, label="computed")
 ax2.plot(lt, relax.exact_slope / relax.c, "k-", lw=1, label="Eq. (16), plateau amplitude")
 ax2.axhline(1.0, color="r", ls="--", lw=1, label="Eq. (17)")
-ax2.axvspan(lt[relax.inner][0], lt[relax.inner][-1], color="gray", alpha=0.2, lw=0)
+ax2.axvspan(lt[relax.inner][0], lt[relax.inner][-1], color="gray", alpha=0.2, lw=0,
+            gid="inner window 10/lambda_max < t < 0.1/lambda_min")
 ax2.set_xlabel(r"$\log_{10}(t \cdot aJ^3)$")
 ax2.set_ylabel(r"$-d|\delta\sigma|/d\ln t$ (units of $c$)")
 ax2.set_title("(b) logarithmic slope")
-ax2.legend(frameon=False, loc="center right")
+ax2.legend(loc="center")
 fig.tight_layout()
 nbk.publish_figure("fig03_relaxation", fig, data["fig03_tg_rates"], P["figdata"])
 

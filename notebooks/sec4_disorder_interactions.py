@@ -72,6 +72,7 @@ from glasslib import plotting
 from glasslib import summaries as S
 from glasslib.verdicts import sec4 as V
 
+plotting.use_book_style()
 _before = set(globals())
 
 # %% tags=["parameters"]
@@ -122,7 +123,7 @@ def plot_rates(axes, items, key, cuts):
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.DISORDER], "W")
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 for (_label, r), st in zip(items, STYLE, strict=False):
     x, g = S.dos(r)
     W = r.meta["params"]["W"]
@@ -158,7 +159,7 @@ V.print_claims(claims, "Fig. 4")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.INTERACTION], "J/W")[::-1]  # W/J = 1, 3.1, 9.8 as in the paper
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 for (_label, r), st in zip(items, STYLE, strict=False):
     x, g = S.dos(r)
     keep = np.abs(x) <= 6
@@ -193,7 +194,7 @@ V.print_claims(claims, "Fig. 5")
 # %% tags=["hide-input"]
 items = M.ordered(data[V.DISORDER], "W")
 cuts = M.cutoffs(data[V.DISORDER])
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 plot_rates(axes, items, "W", cuts)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $a J^3$]")
@@ -228,7 +229,7 @@ V.print_energy_and_rate_shifts(data[V.DISORDER], "W")
 # %% tags=["hide-input"]
 items = M.ordered(data[V.INTERACTION], "J/W")[::-1]
 cuts = M.cutoffs(data[V.INTERACTION])
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 plot_rates(axes, items, "J/W", cuts)
 for ax in axes:
     ax.set_xlabel(r"$\lambda$ [units of $a\,(\mathrm{energy\ unit})^3$]")

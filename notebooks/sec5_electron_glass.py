@@ -56,14 +56,16 @@
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
+from myst_nb import glue
 
 from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib import plotting
 from glasslib import summaries as S
-from glasslib.realizations import LOG_ABS_E_EDGES
+from glasslib.realizations import LOG_ABS_E_EDGES, RATE_EDGES
 from glasslib.verdicts import sec5 as V
 
+plotting.use_book_style()
 _before = set(globals())
 
 # %% tags=["parameters"]
@@ -146,7 +148,7 @@ def plot_rates(axes, items, key, cuts):
 # %% tags=["hide-input"]
 (label, r8), = data[V.EG_DOS].items()
 gap = M.coulomb_gap(r8)
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 x, g = S.dos(r8)
 keep = np.abs(x) <= 2.5
 ax_a.plot(x[keep], g[keep], color="tab:blue", marker="*", ms=4, markevery=3, lw=1, label="DOS")
@@ -163,7 +165,7 @@ c_mid = np.interp(np.log10(mid), LOG_ABS_E_EDGES, C)
 eps = np.logspace(np.log10(gap.lo) - 0.5, np.log10(gap.hi) + 0.3, 50)
 ax_b.plot(eps, c_mid * (eps / mid) ** (gap.p + 1), "k--", lw=1,
           label=f"fit: $C \\propto |E|^{{p+1}}$, $p = {gap.p:.2f}$")
-ax_b.axvspan(gap.lo, gap.hi, color="0.9")
+ax_b.axvspan(gap.lo, gap.hi, color="0.9", gid="fit window 2T <= |E| <= W/2")
 ax_b.set_xscale("log")
 ax_b.set_yscale("log")
 ax_b.set_xlim(1e-3, 10)
@@ -197,16 +199,17 @@ V.print_claims(claims, "Fig. 8")
 (label, r9), = data[V.EG_RATES].items()
 cut = S.plateau_cutoffs(r9, bootstrap=0)
 fit = M.inverse_lambda_fit(r9, cut)
-fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 total = r9.data["rate_counts"].sum()
 edges, counts = S.rebin(r9.data["rate_counts"].sum(axis=0), 5)
 d4 = counts / (total * np.diff(edges))
 keep = d4 > 0
 ax_a.plot(10 ** (0.5 * (edges[1:] + edges[:-1]))[keep], d4[keep], color="tab:blue", marker="*",
           ms=5, lw=1, label="EG rates")
-for v in (cut.lambda_min, cut.lambda_max):
-    ax_a.axvline(v, color="k", ls="--", lw=1)
+for v, name in ((cut.lambda_min, "lambda_min"), (cut.lambda_max, "lambda_max")):
+    ax_a.axvline(v, color="k", ls="--", lw=1, gid=name)
 ax_a.set_xscale("log")
+ax_a.set_ylim(0, 1.35 * d4.max())  # room for the legend above the hump
 ax_a.set_ylabel(r"density per decade of $\lambda$")
 ax_a.set_title(r"(a) log scale; dashed: $\lambda_{min}$, $\lambda_{max}$")
 x, d = S.log_rate_density(r9)
@@ -215,20 +218,45 @@ top = 10 * cut.lambda_min  # the low-rate end, which sets the long-time relaxati
 inside = (lam <= top) & (d > 0)
 ax_b.plot(lam[inside], d[inside] / (lam[inside] * np.log(10)), ls="none", color="tab:blue",
           marker="*", ms=4, label="EG rates")
-grid = np.linspace(cut.lambda_min, top, 400)
+# the fitted law, normalized as the fit is: its fit.n rates over the 0.05-decade bins that lie
+# fully inside the plateau (measures.fit_power_law_binned)
+fitted = (RATE_EDGES[:-1] >= np.log10(fit.lo)) & (RATE_EDGES[1:] <= np.log10(fit.hi))
+a, b = 10 ** RATE_EDGES[:-1][fitted][0], 10 ** RATE_EDGES[1:][fitted][-1]
 s = 1.0 - fit.alpha
-norm = (cut.lambda_max**s - cut.lambda_min**s) / s  # integral of lambda^-alpha over the plateau
-p_fit = fit.n / total * grid ** (-fit.alpha) / norm
-ax_b.plot(grid, p_fit, "k--", lw=1,
-          label=rf"fit $\propto \lambda^{{-\alpha}}$, $\alpha = {fit.alpha:.3f}$")
-ax_b.axvline(cut.lambda_min, color="k", ls=":", lw=1)
+
+
+def p_fit(lam):
+    return fit.n / total * lam ** (-fit.alpha) * s / (b**s - a**s)
+
+
+fit_label = rf"fit $\propto \lambda^{{-\alpha}}$, $\alpha = {fit.alpha:.3f}$"
+plateau = np.geomspace(a, b, 200)  # (a): the same law as a density per decade
+ax_a.plot(plateau, p_fit(plateau) * plateau * np.log(10), color="tab:orange", lw=1.5,
+          label=fit_label)
+grid = np.linspace(cut.lambda_min, top, 400)
+ax_b.plot(grid, p_fit(grid), "k--", lw=1, label=fit_label)
+ax_b.axvline(cut.lambda_min, color="k", ls=":", lw=1, gid="lambda_min")
+# why the curve lies above the points in (b): it carries the average level of the whole
+# plateau, over which the log-density is a hump; (b) shows only its low flank
+shown = inside & (lam >= cut.lambda_min)
+ratio = d[shown] / (lam[shown] * np.log(10)) / p_fit(lam[shown])
+glue("fig09-plateau-decades", float(np.log10(b / a)), display=False)
+glue("fig09-plateau-percent", 100 * fit.n / total, display=False)
+glue("fig09-plateau-mean", fit.n / total / np.log10(b / a), display=False)
+glue("fig09-peak", float(d.max()), display=False)
+glue("fig09-peak-at", float(np.log10(lam[np.argmax(d)])), display=False)
+glue("fig09-first-decade", float(d[shown].mean()), display=False)
+glue("fig09-ratio-mean", float(ratio.mean()), display=False)
+glue("fig09-ratio-min", float(ratio.min()), display=False)
+glue("fig09-ratio-max", float(ratio.max()), display=False)
 ax_b.set_xlim(0, top)
-ax_b.set_ylim(0, 1.5 * p_fit[0])
+ax_b.set_ylim(0, 1.5 * p_fit(cut.lambda_min))
 ax_b.set_ylabel(r"$p(\lambda)$")
 ax_b.set_title(r"(b) linear scale, $0 \leq \lambda \leq 10\,\lambda_{min}$")
 for ax in (ax_a, ax_b):
     ax.set_xlabel(r"$\lambda$ [units of $\Gamma^0$]")
-    ax.legend(frameon=False)
+ax_a.legend(loc="upper left")
+ax_b.legend(loc="upper right")
 fig.tight_layout()
 nbk.publish_figure("fig09", fig, data["fig09_eg_rates"], P["figdata"])
 
@@ -238,6 +266,20 @@ nbk.publish_figure("fig09", fig, data["fig09_eg_rates"], P["figdata"])
 #
 # {glue:md}`fig-eg-rates-caption:myst`
 # ```
+
+# %% [markdown]
+# **Why the fitted curve lies above the points in (b).** The exponent is fitted to all
+# {glue:text}`fig09-plateau-decades:.2f` decades between the cutoffs, which hold
+# {glue:text}`fig09-plateau-percent:.0f` % of the rates, and the curve carries their average
+# level, {glue:text}`fig09-plateau-mean:.3f` per decade (the orange line in (a)). Over that window
+# the log-density is a hump, peaking at {glue:text}`fig09-peak:.3f` per decade near
+# $\log_{10}\lambda =$ {glue:text}`fig09-peak-at:.1f`, and panel (b) shows only its low flank,
+# the first decade above $\lambda_{min}$, where the density is
+# {glue:text}`fig09-first-decade:.3f` per decade on average: there the points lie at
+# {glue:text}`fig09-ratio-min:.2f` to {glue:text}`fig09-ratio-max:.2f` times the curve
+# ({glue:text}`fig09-ratio-mean:.2f` on average). This is a property of the data, not of the
+# plot: a curve normalized to the first decade alone would follow the points there and miss the
+# rest of the plateau.
 
 # %% [markdown]
 # **Verdict.** Partly. Between the cutoffs the rates are $1/\lambda$ *on average* (the fitted
@@ -266,7 +308,7 @@ V.print_dropped_modes(V.dropped_modes(data))
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.EG_DISORDER], "W")
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 plot_dos(axes, items, "W", xmax=8)
 axes[0].set_xlabel("$E$ [units of $J$]")
 axes[1].set_xlabel("$|E|$ [units of $J$]")
@@ -291,7 +333,7 @@ V.print_claims(claims, "Fig. 10")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.EG_DISORDER], "W")
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 plot_rates(axes, items, "W", M.cutoffs(data[V.EG_DISORDER]))
 fig.tight_layout()
 nbk.publish_figure("fig11", fig, data["fig10_11_eg_disorder"], P["figdata"])
@@ -314,7 +356,7 @@ V.print_claims(claims, "Fig. 11")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.EG_INTERACTION], "J/W")[::-1]  # W/J = 1, sqrt 17, sqrt 97
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 plot_dos(axes, items, "J/W", xmax=4)
 axes[0].set_xlabel("$E$ [units with $W^2 + J^2 = 2$]")
 axes[1].set_xlabel("$|E|$ [units with $W^2 + J^2 = 2$]")
@@ -338,7 +380,7 @@ V.print_claims(claims, "Fig. 12")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.EG_INTERACTION], "J/W")[::-1]
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 plot_rates(axes, items, "J/W", M.cutoffs(data[V.EG_INTERACTION]))
 fig.tight_layout()
 nbk.publish_figure("fig13", fig, data["fig12_13_eg_interaction"], P["figdata"])
