@@ -81,3 +81,32 @@ def test_claims_cite_registered_figures():
 def test_number_format():
     assert F._number(10000) == "10^{4}" and F._number(1000) == "1000"
     assert F._number(np.float64(0.05)) == "0.05" and F._number(3.1) == "3.1"
+
+
+# a raw-ASCII math token outside $...$: a sub/superscript (e^2, r_nn, Gamma^0), a TeX command,
+# or a Greek letter or function name spelled out
+RAW_MATH = re.compile(r"[A-Za-z0-9)}\]]\^|[A-Za-z]_[A-Za-z0-9{]|\\[A-Za-z]+|"
+                      r"\b(?:lambda|Lambda|Gamma|gamma|Delta|delta|alpha|epsilon|sigma|xi|mu|"
+                      r"sqrt|tanh|exp)\b")
+
+
+def raw_math(text: str) -> list[str]:
+    """The raw-ASCII math tokens of ``text`` outside its ``$...$`` spans."""
+    outside = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.S)
+    return [m.group(0) for m in RAW_MATH.finditer(outside)]
+
+
+def test_raw_math_detector_sees_the_tokens_the_issue_named():
+    assert raw_math("the paper's e^2/(r_nn T) = 20") == ["e^", "r_n"]
+    assert raw_math("Rates in units of Gamma^0") == ["Gamma"]
+    assert raw_math("dashed: lambda_min") == ["a_m"]
+    assert raw_math(r"the \frac{1}{\lambda} fit") == ["\\frac", "\\lambda"]
+    assert raw_math(r"at $e^2/(r_{nn} T) = 20$, $\Gamma^0$ and $\lambda_{min}$") == []
+
+
+@pytest.mark.parametrize("key", sorted(F.FIGURES))
+def test_captions_typeset_their_math(key):
+    f = F.FIGURES[key]
+    assert raw_math(f.caption) == [], f"{key}: our caption has raw math outside $...$"
+    assert raw_math(f.paper_caption) == [], f"{key}: the paper's caption has raw math"
+    assert f.caption.count("$") % 2 == 0, f"{key}: unbalanced $ in our caption"
