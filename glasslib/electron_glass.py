@@ -111,6 +111,7 @@ def sample_electron_glass(
     r_nn: float = 1.0,
     r_nn_convention: str = "lattice",
     dtype=np.float64,
+    density: float | None = None,
 ) -> ElectronGlass:
     """Sample one electron-glass realization: uniform sites in a periodic square (d = 2) and
     site energies ``eps_i`` uniform on ``[-W/2, W/2]`` (Sec. V A, Fig. 8). Draw order: sites, eps.
@@ -122,10 +123,11 @@ def sample_electron_glass(
     r_nn = check_real("r_nn", r_nn, positive=True)
     check_choice("r_nn_convention", r_nn_convention, R_NN_CONVENTIONS)
     dtype = check_float_dtype("dtype", dtype)
-    L = box_side(N, d, r_nn, r_nn_convention)
+    L = box_side(N, d, r_nn, r_nn_convention, density)
     positions = sample_sites(rng, N, d, L)
     eps = rng.uniform(-W / 2, W / 2, size=N)
-    return ElectronGlass(positions, L, eps, coulomb_matrix(positions, L, r_nn, dtype=dtype), W, r_nn)  # noqa: E501
+    kernel = coulomb_matrix(positions, L, r_nn, dtype=dtype)
+    return ElectronGlass(positions, L, eps, kernel, W, r_nn)
 
 
 def solve_eg_mean_field(

@@ -55,12 +55,18 @@ def poisson_mean_nn_distance(density: float, d: int) -> float:
     return float(gamma(1 + 1 / d) * (unit_ball_volume(d) * density) ** (-1 / d))
 
 
-def box_side(N: int, d: int, r_nn: float = 1.0, convention: str = "lattice") -> float:
-    """Side ``L`` of the periodic box holding ``N`` sites, for the chosen r_nn convention."""
+def box_side(N: int, d: int, r_nn: float = 1.0, convention: str = "lattice",
+             density: float | None = None) -> float:
+    """Side ``L`` of the periodic box holding ``N`` sites, for the chosen r_nn convention; with
+    ``density`` (sites per unit volume, in the units of the positions), ``L = (N / density)^(1/d)``
+    whatever the convention: a box of any density without compensating J by hand."""
     N = check_int("N", N, minimum=2)
     d = check_int("d", d, minimum=1)
     r_nn = check_real("r_nn", r_nn, positive=True)
     check_choice("r_nn_convention", convention, R_NN_CONVENTIONS)
+    if density is not None:
+        density = check_real("density", density, positive=True)
+        return float((N / density) ** (1 / d))
     if convention == "lattice":
         return r_nn * (N ** (1 / d) - 1)
     # poisson: choose the density n so that Gamma(1+1/d) (V_d n)^(-1/d) = r_nn

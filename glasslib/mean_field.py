@@ -326,7 +326,10 @@ def solve_fixed_point(
     coupling_scale = float(np.max(_sweeps.abs_row_sums(K))) if N else 0.0
     if not np.isfinite(coupling_scale):
         raise ValueError("couplings must be finite (no NaN or inf)")
-    g = np.zeros(N) if g is None else np.ascontiguousarray(check_array("g", g, shape=(N,)), dtype=np.float64)  # noqa: E501
+    if g is None:
+        g = np.zeros(N)
+    else:
+        g = np.ascontiguousarray(check_array("g", g, shape=(N,)), dtype=np.float64)
     c = check_real("c", c)
     if filling_tol is None:
         filling_tol = 1e-9 * N

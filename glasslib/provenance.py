@@ -10,7 +10,8 @@ a recomputation must agree with the cache (:mod:`glasslib.comparator`):
 **Code fingerprint.** The physics of a model is the set of top-level definitions (functions,
 classes, constants) of the kernel modules that its realization builder reaches, followed through
 names and ``module.attribute`` references across the kernel modules. Each definition is hashed as
-its abstract syntax tree with docstrings removed, so comments, docstrings, blank lines and
+its abstract syntax tree with docstrings removed (the table of parameter defaults by value, the
+model's own row only), so comments, docstrings, blank lines and
 formatting do not change the fingerprint, and a change to the electron glass does not invalidate
 a TLS-glass cache. Anything reached only dynamically (``getattr``, strings) is not seen: keep the
 kernels plain.
@@ -35,6 +36,7 @@ __all__ = [
     "KERNEL_MODULES",
     "MODEL_ENTRIES",
     "fingerprint_sources",
+    "model_fingerprint",
     "code_fingerprint",
     "kernel_sources",
     "platform_info",
@@ -136,11 +138,14 @@ class _Module:
                     yield self.modules[sub.value.id], sub.attr
 
 
-def fingerprint_sources(sources: dict[str, str], entries, extra: str = "") -> str:
+def fingerprint_sources(sources: dict[str, str], entries, extra: str = "",
+                        opaque=()) -> str:
     """SHA-256 (first 16 hex digits) of the definitions reachable from ``entries``.
 
     ``sources`` maps kernel module names to their source text; ``entries`` are
-    ``(module, name)`` pairs to start from; ``extra`` is hashed too (e.g. a model version).
+    ``(module, name)`` pairs to start from; ``extra`` is hashed too (e.g. a model version);
+    ``opaque`` definitions (``(module, name)``) are neither hashed nor followed (the caller
+    hashes what of them matters in ``extra``).
     """
     known = set(sources)
     modules = {name: _Module(name, text, known) for name, text in sources.items()}
@@ -149,6 +154,8 @@ def fingerprint_sources(sources: dict[str, str], entries, extra: str = "") -> st
     while stack:
         ref = stack.pop()
         module, name = ref
+        if ref in opaque:
+            continue
         if ref in seen or module not in modules or name not in modules[module].defs:
             if module in modules and name not in modules[module].defs and ref in entries:
                 raise KeyError(f"{module}.{name} is not a top-level definition")
@@ -169,16 +176,27 @@ def kernel_sources() -> dict[str, str]:
     return {name: (here / f"{name}.py").read_text() for name in KERNEL_MODULES}
 
 
-@functools.lru_cache(maxsize=None)
-def code_fingerprint(model: str) -> str:
-    """Fingerprint of the code that computes a realization of ``model`` (see the module doc)."""
-    from .realizations import MODEL_VERSIONS
+def model_fingerprint(sources: dict[str, str], model: str, defaults: dict | None = None) -> str:
+    """Fingerprint of ``model`` computed from kernel ``sources`` (see the module doc).
+
+    The defaults table ``realizations.DEFAULTS`` is hashed by value, this model's row only
+    (``defaults``, default: the installed one), not as code: a new parameter of one model, with
+    its default, leaves the other models' caches valid.
+    """
+    from .realizations import DEFAULTS, MODEL_VERSIONS
 
     if model not in MODEL_ENTRIES:
         raise ValueError(f"model must be one of {sorted(MODEL_ENTRIES)}, got {model!r}")
     entries = [("realizations", name) for name in MODEL_ENTRIES[model]]
-    return fingerprint_sources(kernel_sources(), entries,
-                               extra=f"{model}:{MODEL_VERSIONS[model]}")
+    row = json.dumps(DEFAULTS[model] if defaults is None else defaults, sort_keys=True)
+    return fingerprint_sources(sources, entries, extra=f"{model}:{MODEL_VERSIONS[model]}:{row}",
+                               opaque={("realizations", "DEFAULTS")})
+
+
+@functools.lru_cache(maxsize=None)
+def code_fingerprint(model: str) -> str:
+    """Fingerprint of the code that computes a realization of ``model`` (see the module doc)."""
+    return model_fingerprint(kernel_sources(), model)
 
 
 def _blas_info() -> list[dict]:

@@ -75,10 +75,10 @@ MODELS = tuple(MODEL_VERSIONS)
 DEFAULTS = {
     "tls": dict(N=1000, W=1.0, J=1.0, T=0.1, r_nn=1.0, r_nn_convention="lattice",
                 prefactor="paper", field="asymmetry", tunneling_min=1e-7, tunneling_max=1e-1,
-                anneal_from=None, tol=1e-8),
+                anneal_from=None, tol=1e-8, density=None),
     "eg": dict(N=1000, W=1.0, J=1.0, T=0.1, xi=None, r_nn=1.0, r_nn_convention="lattice",
-               tol=1e-8),
-    "eg_distance": dict(N=1000, xi=0.1, r_nn=1.0, r_nn_convention="lattice"),
+               tol=1e-8, anneal_from=None, density=None),
+    "eg_distance": dict(N=1000, xi=0.1, r_nn=1.0, r_nn_convention="lattice", density=None),
 }
 DEFAULTS["tls_b1"] = dict(DEFAULTS["tls"], convention="linearized")
 
@@ -364,7 +364,7 @@ def tls_realization(params, sample_ss, order_ss, timings, *, with_b1=False):
         np.random.default_rng(sample_ss), params["N"], params["W"], params["J"],
         r_nn=params["r_nn"], r_nn_convention=params["r_nn_convention"],
         tunneling_range=(params["tunneling_min"], params["tunneling_max"]),
-        dtype=np.float64 if with_b1 else np.float32,
+        dtype=np.float64 if with_b1 else np.float32, density=params["density"],
     )
     t1 = time.perf_counter()
     res = tls.solve_tls_mean_field(
@@ -397,10 +397,12 @@ def eg_realization(params, sample_ss, order_ss, timings):
         np.random.default_rng(sample_ss), params["N"], params["W"], r_nn=params["r_nn"],
         r_nn_convention=params["r_nn_convention"],
         dtype=np.float32 if params["N"] > EG_FLOAT32_ABOVE else np.float64,
+        density=params["density"],
     )
     t1 = time.perf_counter()
     res = electron_glass.solve_eg_mean_field(
-        glass, params["T"], params["J"], rng=np.random.default_rng(order_ss), tol=params["tol"]
+        glass, params["T"], params["J"], rng=np.random.default_rng(order_ss), tol=params["tol"],
+        anneal_from=params["anneal_from"],
     )
     t2 = time.perf_counter()
     raw = {"solver": res, "energies": res.x - res.mu}
@@ -421,7 +423,7 @@ def eg_distance_realization(params, sample_ss, timings):
     """Fig. 16: the spectrum of ``exp(-r_ij/xi)`` and the nearest-neighbour distances."""
     t0 = time.perf_counter()
     N = params["N"]
-    L = geometry.box_side(N, 2, params["r_nn"], params["r_nn_convention"])
+    L = geometry.box_side(N, 2, params["r_nn"], params["r_nn_convention"], params["density"])
     positions = geometry.sample_sites(np.random.default_rng(sample_ss), N, 2, L)
     r = geometry.minimum_image_distances(positions, L)
     A = electron_glass.distance_rate_matrix(r, params["xi"])

@@ -106,10 +106,12 @@ def sample_tls_glass(
     r_nn_convention: str = "lattice",
     tunneling_range: tuple[float, float] = (1e-7, 1e-1),
     dtype=np.float32,
+    density: float | None = None,
 ) -> TLSGlass:
     """Sample one TLS-glass realization (Eqs. 2, 7).
 
-    Sites uniform in a periodic cube of side ``box_side(N, d, r_nn, r_nn_convention)``;
+    Sites uniform in a periodic cube of side ``box_side(N, d, r_nn, r_nn_convention, density)``
+    (``density``: sites per unit volume, overriding the convention);
     ``Delta_i ~ Normal(0, W^2)``; ``Delta_0i`` log-uniform on ``tunneling_range``;
     ``u_ij ~ Normal(0, U0^2)`` with ``U0 = J r_nn^3``. Draw order: sites, Delta, Delta_0, u.
     ``dtype`` is the storage type of the N x N coupling matrix (float32: 400 MB at N = 10^4).
@@ -128,7 +130,7 @@ def sample_tls_glass(
     if not lo < hi:
         raise ValueError(f"tunneling_range must be increasing, got {tunneling_range}")
     dtype = check_float_dtype("dtype", dtype)
-    L = box_side(N, d, r_nn, r_nn_convention)
+    L = box_side(N, d, r_nn, r_nn_convention, density)
     positions = sample_sites(rng, N, d, L)
     asymmetry = W * rng.standard_normal(N)
     tunneling = np.exp(rng.uniform(np.log(lo), np.log(hi), size=N))

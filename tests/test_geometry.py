@@ -52,3 +52,29 @@ def test_minimum_image_distances_match_brute_force():
     diff = pos[:, None, None, :] - pos[None, :, None, :] + shifts[None, None, :, :]
     brute = np.sqrt((diff**2).sum(-1)).min(-1)
     np.testing.assert_allclose(gl.minimum_image_distances(pos, L), brute, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_a_box_of_any_density(d):
+    """``density`` sets the box directly: N / L^d equals it whatever the convention, and the
+    samplers and realizations take it as a plain parameter (no J to compensate by hand)."""
+    import glasslib as gl
+    from glasslib.realizations import compute_realization
+
+    for N in (10, 1000):
+        for convention in ("lattice", "poisson"):
+            L = gl.box_side(N, d, 1.0, convention, density=0.5)
+            assert N / L**d == pytest.approx(0.5, rel=1e-12)
+    with pytest.raises(ValueError, match="density"):
+        gl.box_side(100, d, density=0.0)
+    rng = np.random.default_rng(0)
+    if d == 3:
+        glass = gl.sample_tls_glass(rng, 200, 1.0, 1.0, density=2.0)
+        real = compute_realization("tls", {"N": 200, "density": 2.0}, 1, 0, keep_context=True)
+    else:
+        glass = gl.sample_electron_glass(rng, 200, 1.0, density=2.0)
+        real = compute_realization("eg", {"N": 200, "density": 2.0}, 1, 0, keep_context=True)
+    assert 200 / glass.L**d == pytest.approx(2.0)
+    assert 200 / real.context["glass"].L**d == pytest.approx(2.0)
+    # the default (density None) is the convention's box: the cached ensembles are unchanged
+    assert gl.box_side(1000, d) == gl.box_side(1000, d, density=None) == 1000 ** (1 / d) - 1

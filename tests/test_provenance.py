@@ -11,11 +11,8 @@ from glasslib import provenance as P
 from glasslib.realizations import MODELS
 
 
-def fingerprints(sources):
-    from glasslib.realizations import MODEL_VERSIONS
-
-    return {m: P.fingerprint_sources(sources, [("realizations", n) for n in P.MODEL_ENTRIES[m]],
-                                     extra=f"{m}:{MODEL_VERSIONS[m]}") for m in MODELS}
+def fingerprints(sources, defaults=None):
+    return {m: P.model_fingerprint(sources, m, (defaults or {}).get(m)) for m in MODELS}
 
 
 def edit(sources, module, old, new):
@@ -33,6 +30,19 @@ def test_fingerprint_matches_the_installed_code(base):
     _, fp = base
     for m in MODELS:
         assert P.code_fingerprint(m) == fp[m]
+
+
+def test_a_new_default_of_one_model_changes_only_that_model(base):
+    """The defaults table is shared by every model but hashed row by row: a new parameter of
+    the electron glass (with its default) must not invalidate the TLS caches."""
+    from glasslib.realizations import DEFAULTS
+
+    src, fp = base
+    eg = fingerprints(src, {"eg": {**DEFAULTS["eg"], "new_parameter": None}})
+    assert eg["eg"] != fp["eg"]
+    assert {m: eg[m] for m in MODELS if m != "eg"} == {m: fp[m] for m in MODELS if m != "eg"}
+    changed = fingerprints(src, {"tls": {**DEFAULTS["tls"], "tol": 1e-9}})
+    assert changed["tls"] != fp["tls"] and changed["eg"] == fp["eg"]
 
 
 def test_comments_docstrings_and_formatting_do_not_change_it(base):
