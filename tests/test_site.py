@@ -50,21 +50,28 @@ PAPER_TITLE = ("Effect of interactions and disorder on the relaxation of two-lev
 pytestmark = pytest.mark.slow
 
 
+def _say(request, message: str) -> None:
+    """Print past pytest's output capture (the build folder is for a person to open)."""
+    capman = request.config.pluginmanager.getplugin("capturemanager")
+    with capman.global_and_fixture_disabled():
+        print(f"\n{message}", flush=True)
+
+
 @pytest.fixture(scope="module")
 def site(request):
     # a clean build each time: an incremental Sphinx build re-reads only changed pages and so
     # would not repeat their warnings, which -W turns into failures
     shutil.rmtree(BUILD, ignore_errors=True)
     BUILD.mkdir(parents=True)
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\nsite test: building into {BUILD} (screenshots in {SCREENSHOTS})")
+    _say(request, f"site test: building the book into {BUILD}")
     jb = Path(sys.executable).with_name("jupyter-book")
     proc = subprocess.run(
         [str(jb), "build", str(ROOT), "--path-output", str(BUILD), "-W", "-n", "--keep-going"],
         capture_output=True, text=True, timeout=900,
     )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    warnings = [line for line in (proc.stdout + proc.stderr).splitlines()
+                if "WARNING" in line or "ERROR" in line]
+    assert proc.returncode == 0, "\n".join(warnings) or proc.stdout[-4000:] + proc.stderr[-4000:]
     html = BUILD / "_build" / "html"
     assert (html / "index.html").exists()
     return html
@@ -314,7 +321,11 @@ PROBE = r"""
 
   // the verdict tally: the innermost element of #verdict-tally whose text holds it
   let tally = null;
-  const sec = document.getElementById("verdict-tally");
+  // a MyST label "(verdict-tally)=" on a heading is written as an empty <span id> at the top
+  // of the section it labels: the tally is looked for in that section
+  let sec = document.getElementById("verdict-tally");
+  if (sec && !sec.textContent.trim() && sec.parentElement
+      && sec.parentElement.tagName === "SECTION") sec = sec.parentElement;
   if (sec) {
     const pattern = new RegExp("(\\d+) reproduced, (\\d+) partly, (\\d+) not reproduced, "
                                + "(\\d+) undecided \\(of (\\d+) claims\\)");
@@ -384,8 +395,9 @@ def _visit(browser: Chromium, url: str, shot: Path, log: list) -> dict:
                                  "height": max(height, out["fullHeight"]), "scale": 1})
         shot.write_bytes(base64.b64decode(png["data"]))
         out["layouts"] = [out.pop("layout")]
+        # mobile=False: with mobile emulation the viewport would widen to fit wide content
         browser.send("Emulation.setDeviceMetricsOverride", s, width=PHONE[0], height=PHONE[1],
-                     deviceScaleFactor=1, mobile=True)
+                     deviceScaleFactor=1, mobile=False)
         out["layouts"].append(browser.evaluate(
             s, "new Promise(r => requestAnimationFrame(() => r(" + LAYOUT.strip() + ")))"))
         events = [m for m in browser.events if m.get("sessionId") == s]
@@ -406,7 +418,7 @@ def _visit(browser: Chromium, url: str, shot: Path, log: list) -> dict:
 
 
 @pytest.fixture(scope="module")
-def visits(site, server):
+def visits(request, site, server):
     """``{page: what the browser saw}`` for every page, each opened once."""
     if CHROMIUM is None:
         if os.environ.get("CI"):
@@ -423,6 +435,7 @@ def visits(site, server):
             out[rel] = _visit(browser, urljoin(base, rel), SCREENSHOTS / f"{rel[:-5]}.png", log)
     finally:
         browser.close()
+    _say(request, f"site test: a screenshot of each of the {len(out)} pages is in {SCREENSHOTS}")
     return out
 
 
