@@ -69,8 +69,8 @@ def site(request):
         [str(jb), "build", str(ROOT), "--path-output", str(BUILD), "-W", "-n", "--keep-going"],
         capture_output=True, text=True, timeout=900,
     )
-    warnings = [line for line in (proc.stdout + proc.stderr).splitlines()
-                if "WARNING" in line or "ERROR" in line]
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no terminal colours
+    warnings = [line for line in plain.splitlines() if "WARNING" in line or "ERROR" in line]
     assert proc.returncode == 0, "\n".join(warnings) or proc.stdout[-4000:] + proc.stderr[-4000:]
     html = BUILD / "_build" / "html"
     assert (html / "index.html").exists()
