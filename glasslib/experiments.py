@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from ._validation import check_choice, check_int
 
-__all__ = ["Curve", "Experiment", "EXPERIMENTS", "SCALES", "get_experiment", "ensembles", "relabel"]
+__all__ = ["Curve", "Experiment", "EXPERIMENTS", "SCALES", "TABLE_ONE_CELLS",
+           "ROBUSTNESS_VARIANTS", "ROBUSTNESS_ALIASES", "get_experiment", "ensembles",
+           "relabel"]
 
 SCALES = ("quick", "paper")
 
@@ -159,7 +161,139 @@ def _make() -> dict:
                                     r_nn_convention="poisson"), 300, dict(N=300))),
         seed=132, notes="not a figure of the paper: the book's conventions page",
     ))
+    # the solution-selection effect on the DOS pages: Figs. 1 and 8 with the annealed solution,
+    # on the same first realizations (the seeds of Figs. 1 and 8)
+    ex.append(Experiment(
+        "annealed_fig01_tg_dos", "1", "tls",
+        "Fig. 1 with the mean-field solution annealed from 20 T (the authors' code)",
+        (Curve("T=0.05, annealed", dict(N=10000, W=1.0, J=1.0, T=0.05, anneal_from=1.0),
+               ANNEALED_DOS_REALIZATIONS, dict(N=500)),),
+        seed=101, notes="not a figure of the paper: realizations 0-29 of Fig. 1, annealed"))
+    ex.append(Experiment(
+        "annealed_fig08_eg_dos", "8", "eg",
+        "Fig. 8 with the mean-field solution annealed from 20 T (the authors' code)",
+        (Curve("T=0.05, annealed", dict(N=10000, W=1.0, J=1.0, T=0.05, anneal_from=1.0),
+               ANNEALED_DOS_REALIZATIONS, dict(N=500)),),
+        seed=108, notes="not a figure of the paper: realizations 0-29 of Fig. 8, annealed"))
+    ex.extend(_robustness(ex))
     return {e.name: e for e in ex}
+
+
+#: realizations of the annealed Figs. 1 and 8 (the first of the quenched ensembles' 300): the
+#: comparison is paired, realization by realization
+ANNEALED_DOS_REALIZATIONS = 30
+
+
+#: the Table I cells: (model, quantity) -> (the experiment of the book's Table I, the label of
+#: the scan's parameter); the robustness experiments recompute each cell's two end curves
+TABLE_ONE_CELLS = {
+    ("EG", "disorder"): "fig10_11_eg_disorder",
+    ("EG", "interaction"): "fig12_13_eg_interaction",
+    ("EG", "system size"): "fig14_15_eg_size",
+    ("TG", "disorder"): "fig04_06_tg_disorder",
+    ("TG", "interaction"): "fig05_07_tg_interaction",
+    ("TG", "system size"): "tableI_tg_size",
+}
+
+
+def _annealed(params: dict) -> dict:
+    """The authors' solution: annealed down a ladder from 20 T (above the interaction scale at
+    every curve of Table I: T = W/10 and W, J <= 100) to T, each stage warm-started."""
+    return dict(params, anneal_from=20.0 * params["T"])
+
+
+#: one choice at a time from the default (and the authors' combination): name -> (models,
+#: the change of the parameters, what it is)
+ROBUSTNESS_VARIANTS = {
+    "poisson": (("EG", "TG"), lambda p: dict(p, r_nn_convention="poisson"),
+                "r_nn is the mean nearest-neighbour distance: constant density N/L^d"),
+    "annealed": (("EG", "TG"), _annealed,
+                 "the mean-field solution annealed down a temperature ladder from 20 T"),
+    "prefactor_half": (("TG",), lambda p: dict(p, prefactor=0.5),
+                       "prefactor 1/2 of Eq. (4), the variational derivative of Eq. (1)"),
+    "prefactor_one": (("TG",), lambda p: dict(p, prefactor="authors_code"),
+                      "prefactor 1 of Eq. (4), the authors' code"),
+    "field_energy": (("TG",), lambda p: dict(p, field="energy"),
+                     "tanh(E_j/2T) in Eq. (4), the authors' code"),
+    "authors": (("TG",), lambda p: _annealed(dict(p, prefactor="authors_code", field="energy")),
+                "the authors' combination: prefactor 1, tanh(E_j/2T), annealed"),
+    "density_one": (("EG", "TG"), lambda p: dict(p, density=1.0),
+                    "the size scan at density 1 (the large-N limit of the default box)"),
+}
+
+#: realizations of the largest TLS-glass size (N = 10^4) in the robustness runs (Table I's own
+#: ensemble has 100): the bootstrap error of its log10 lambda_min stays below 0.02 decade
+ROBUST_TG_LARGE = 50
+
+
+#: curves of a robustness experiment that are another of its curves (same parameters, same
+#: seed): ``{experiment: {label: the label of the curve computed}}``
+ROBUSTNESS_ALIASES: dict = {}
+
+
+#: choices that are a constant-density size scan: the whole scan (not only its ends) and, for
+#: the electron glass, N = 4000 too
+_FULL_SIZE_SCANS = ("poisson", "density_one")
+
+
+def _robustness(existing) -> list:
+    """One experiment per (glass, choice): the end curves of each Table I cell under that
+    choice (of the size cell only, for ``density_one``), labelled ``"<quantity>: <curve>"``; the
+    constant-density ones hold the whole size scan. A curve that two cells share is computed
+    once (:data:`ROBUSTNESS_ALIASES`). Seeds are fixed per experiment (141...), so that a new
+    choice never moves the others."""
+    by_name = {e.name: e for e in existing}
+    aliases = ROBUSTNESS_ALIASES
+    out = []
+    seeds = iter(range(141, 149))  # the first eight choices x glasses, in declaration order
+    for variant, (models, change, what) in ROBUSTNESS_VARIANTS.items():
+        for model in ("EG", "TG"):
+            if model not in models:
+                continue
+            seed = ROBUSTNESS_SEEDS.get((variant, model)) or next(seeds)
+            curves = []
+            name = f"robust_{model.lower()}_{variant}"
+            for (m, quantity), source in TABLE_ONE_CELLS.items():
+                if m != model or (variant == "density_one" and quantity != "system size"):
+                    continue
+                scan = by_name[source].curves
+                full = variant in _FULL_SIZE_SCANS and quantity == "system size"
+                for c in scan if full else (scan[0], scan[-1]):
+                    count = c.realizations
+                    if model == "TG" and c.params["N"] >= 10000:
+                        count = ROBUST_TG_LARGE
+                    curve = Curve(f"{quantity}: {c.label}", change(dict(c.params)), count,
+                                  dict(c.quick_params), c.quick_realizations)
+                    same = [d for d in curves if (d.params, d.realizations, d.quick_params) ==
+                            (curve.params, curve.realizations, curve.quick_params)]
+                    if same:  # e.g. W = J = 1 ends both the disorder and the interaction scan
+                        aliases.setdefault(name, {})[curve.label] = same[0].label
+                        continue
+                    curves.append(curve)
+            if variant in _FULL_SIZE_SCANS and model == "EG":
+                base = dict(by_name["fig14_15_eg_size"].curves[-1].params)
+                curves.append(Curve("system size: N=4000", change(dict(base, N=4000)), 30,
+                                    dict(N=400), 4))
+            out.append(Experiment(
+                name, "Table I", "eg" if model == "EG" else "tls",
+                f"Table I's {model} cells under one other choice: {what}",
+                tuple(curves), seed=seed, notes="not a figure of the paper: the book's "
+                "robustness page"))
+    dist = by_name["fig16_eg_distance"]
+    for variant, seed, change, what in (
+            ("poisson", 149, dict(r_nn_convention="poisson"), "r_nn_convention = poisson"),
+            ("density_one", 152, dict(density=1.0), "density 1")):
+        out.append(Experiment(
+            f"robust_eg_distance_{variant}", "16", "eg_distance",
+            f"Fig. 16's distance-only spectra at constant density ({what})",
+            tuple(Curve(c.label, dict(c.params, **change), c.realizations,
+                        dict(c.quick_params), c.quick_realizations) for c in dist.curves),
+            seed=seed, notes="not a figure of the paper: Appendix A at constant density"))
+    return out
+
+
+#: seeds of the choices added after the first eight (which take 141-148 in order)
+ROBUSTNESS_SEEDS = {("density_one", "EG"): 150, ("density_one", "TG"): 151}
 
 
 EXPERIMENTS = _make()

@@ -32,6 +32,7 @@ class Figure:
     caption: str  # template (module docstring)
     paper_caption: str = ""
     title: str = ""  # the name of a figure the paper does not have
+    summary: bool = False  # drawn from many ensembles: its N and counts are in its page's table
 
     @property
     def name(self) -> str:
@@ -112,6 +113,18 @@ FIGURES = {f.key: f for f in (
     Figure('fig20', 20, 'appB_interaction_term', 'fig-b1-rates', 'fig17_20_tg_b1',
            'Rates with (orange plus) and without (blue asterisks) the interaction term $f_{ij}$ for $W = J = 1$, $T = [[T]]$, $N = [[N]]$. (a) Realization 0, the rates in increasing order. (b) Density per decade of $\\lambda$ over [[R]] realizations, for $W = J = 1$ (blue and orange) and, faint, for the other two cases. Rates in units of $aJ^3$.',
            paper_caption='Typical graph of the rates with and without the interaction term for the three cases stated above. Blue (asterisk) for  $f_{ij} = 0$  and orange (plus) is for  $f_{ij} \\neq 0$ .'),
+    Figure('fig01_annealed', None, 'sec2_tls_model', 'fig-tg-annealed', 'annealed_fig01_tg_dos',
+           "TLS-glass DOS at Fig. 1's parameters ($N = [[N]]$, $W = [[W]]$, $J = [[J]]$, $T = [[T]]$) for the same [[R]] realizations with two solutions of Eq. (4): the quench at $T$ (the book's default, blue) and the solution annealed down a temperature ladder from $20T$ (the authors' code, green).",
+           paper_caption='', title='Fig. 1, quenched and annealed'),
+    Figure('fig08_annealed', None, 'sec5_electron_glass', 'fig-eg-annealed', 'annealed_fig08_eg_dos',
+           "Coulomb-gap coefficient $\\alpha(e) = \\mathrm{fraction}(|E| < e)/e^2$ of the electron glass at Fig. 8's parameters ($N = [[N]]$, $W = [[W]]$, $T = [[T]]$) for the same [[R]] realizations with two solutions of Eq. (20): the quench at $T$ (the book's default) and the solution annealed from $20T$ (the authors' code); bars at two standard errors. Dashed: the Efros-Shklovskii bound $2/\\pi$ (per unit density; the box's density is within 2% of 1).",
+           paper_caption='', title='Fig. 8, quenched and annealed'),
+    Figure('robust_table_one', None, 'robustness', 'fig-robust-table-one', 'robust_tg_poisson',
+           "Table I under every choice the paper leaves open: for each cell, the shift of $\\log_{10}\\lambda_{min}$ from the first to the last curve of its scan (points, bars at two standard errors) under each choice (rows; blue: the paper's sign, red: another sign or none). The default and its two other $\\lambda_{min}$ rules use the book's Table I ensembles, every other row its own; the sizes and realization counts of all of them are in the table at the end of the page.",
+           paper_caption='', title='Table I, robustness', summary=True),
+    Figure('robust_appA', None, 'robustness', 'fig-robust-appA', 'robust_eg_poisson',
+           'Appendix A at constant density ($r_{nn}$ the mean nearest-neighbour distance at every $N$). (a) Electron-glass log-rate density for $N = [[N]]$ at $T = 0.1$, $\\xi = 0.1$, $W = J = 1$. (b) The distance-only matrix $e^{-r_{ij}/\\xi}$ of Fig. 16 at the same density. Rates in units of $\\Gamma^0$; [[R]] realizations.',
+           paper_caption='', title='Appendix A at constant density'),
     Figure('conventions_tls', None, 'conventions_effects', 'fig-conventions-tls', 'conventions_tls',
            'TLS-glass DOS (a) and log-rate density (b) under each documented choice; $W = [[W]]$, $J = [[J]]$, $T = [[T]]$, $N = [[N]]$, [[R]] realizations each.',
            paper_caption='', title='Conventions, TLS glass'),

@@ -16,6 +16,7 @@ from ._validation import check_int, check_real
 from .experiments import SCALES
 
 __all__ = ["COMMON", "check_parameters", "load", "overrides", "write_figure_data", "download_link",
+           "ensembles_markdown", "show_ensembles",
            "publish_figure"]
 
 #: parameters every notebook has: (kind, allow None)
@@ -26,6 +27,7 @@ COMMON = {
     "realizations": ("int>=1", True),
     "N": ("int>=2", True),
     "seed": ("int>=0", True),
+    "max_minutes": ("nonnegative", True),
 }
 
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -83,14 +85,38 @@ def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> 
     # data; any rerun with other values keeps its ensembles and CSVs in the user cache, so that
     # it never touches the repository
     book = out["scale"] == "paper" and all(
-        v is None or v == "paper" for k, v in out.items() if k not in ("scale", "cache", "workers"))
+        v is None or v == "paper" for k, v in out.items()
+        if k not in ("scale", "cache", "workers", "max_minutes"))
     if out["cache"] is None:
         out["cache"] = str(default_cache() if book else user_cache())
     out["book"] = book
-    out["figdata"] = "figdata" if book else str(user_cache() / "figdata")
+    # the committed figure data only from the repository's own notebooks/ (as the book build
+    # and notebooks/execute.py run them); from anywhere else, even with the book's parameters,
+    # the CSVs go to the user cache instead of a stray figdata/ beside the shell
+    from pathlib import Path
+
+    in_repo = Path.cwd().resolve() == Path(__file__).resolve().parents[1] / "notebooks"
+    out["figdata"] = "figdata" if book and in_repo else str(user_cache() / "figdata")
     if not book:
         _rerun_banner(out)
+    elif not any(Path(out["cache"]).glob("*/*/meta.json")):
+        _outside_note(out)
     return out
+
+
+def _outside_note(P: dict) -> None:
+    """Say what to do when the book's configuration runs where the committed cache is not."""
+    try:
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - outside a notebook
+        return
+    display(Markdown(
+        f"**The committed cache is not at `{P['cache']}`**: this notebook runs outside a clone "
+        "of the repository. Clone it and install it (its README), then run the notebook from "
+        "its `notebooks/` or set `GLASSLIB_CACHE` to the clone's `results/`; or rerun with "
+        "`-p scale quick`, which computes small ensembles in minutes. Computing the paper-scale "
+        "ensembles here takes hours: the next cell says how long and stops unless `max_minutes` "
+        "allows it."))
 
 
 def _rerun_banner(P: dict) -> None:
@@ -100,7 +126,7 @@ def _rerun_banner(P: dict) -> None:
     except ImportError:  # pragma: no cover - outside a notebook
         return
     changed = ", ".join(f"{k} = {v!r}" for k, v in sorted(P.items())
-                        if k not in ("cache", "workers", "book", "figdata")
+                        if k not in ("cache", "workers", "book", "figdata", "max_minutes")
                         and v is not None and v != "paper")
     scale = (" At quick scale the ensembles are small: errors are large and a verdict may "
              "differ from the paper-scale one." if P["scale"] == "quick" else "")
@@ -117,12 +143,14 @@ def load(experiment: str, P: dict, **extra_overrides) -> dict:
     """``{label: EnsembleResult}`` for the experiment at ``P["scale"]`` with P's overrides.
 
     The default (paper scale, no overrides) reads the committed cache; anything else is computed
-    (resumable, with a progress bar) into the same cache.
+    (resumable, with a progress bar) into the same cache, after saying how long it will take;
+    a computation estimated to take longer than ``P["max_minutes"]`` does not start
+    (:class:`glasslib.cost.TooLong` says how to allow it).
     """
     return summaries.load_experiment(
         experiment, P["scale"], P["cache"], workers=P["workers"], realizations=P["realizations"],
         overrides={**overrides(P), **extra_overrides} or None,
-        seed=P["seed"],
+        seed=P["seed"], max_minutes=P.get("max_minutes"),
     )
 
 
@@ -192,3 +220,37 @@ def publish_figure(key: str, fig, curves: dict, directory: str = "figdata") -> N
     glue(entry.caption_key, Markdown(caption(key, curves)), display=False)
     write_figure_data(key, fig, directory, curves)
     plt.close(fig)
+
+
+def ensembles_markdown(data: dict, extra: dict | None = None) -> str:
+    """The ensembles of ``data`` (``{experiment: {label: EnsembleResult}}``) as a MyST table:
+    experiment, curve, model, N, realizations, seed, the parameters that differ from the model's
+    defaults, unconverged solves and the cache key; ``extra`` adds columns ``{name: f(result)}``.
+    """
+    from .formatting import to_myst
+    from .realizations import DEFAULTS
+
+    extra = extra or {}
+    head = ["experiment", "curve", "model", "$N$", "realizations", "seed", "other parameters",
+            "unconverged", "cache key", *extra]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, curves in data.items():
+        for label, r in curves.items():
+            p, model = r.meta["params"], r.meta["model"]
+            others = ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}"
+                               for k, v in sorted(p.items())
+                               if k != "N" and DEFAULTS.get(model, {}).get(k, object()) != v)
+            unconverged = (str(int((~r.data["converged"].astype(bool)).sum()))
+                           if "converged" in r.data else "")
+            cells = [f"`{name}`", to_myst(label), model, str(p["N"]), str(r.realizations),
+                     str(r.meta.get("seed", "")), others or "defaults", unconverged,
+                     f"`{r.meta.get('key', '')}`", *(str(f(r)) for f in extra.values())]
+            rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def show_ensembles(data: dict, extra: dict | None = None) -> None:
+    """Display :func:`ensembles_markdown` (the "What this page computed" table). Returns None."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(ensembles_markdown(data, extra)))

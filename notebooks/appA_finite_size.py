@@ -80,6 +80,7 @@ workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per curve (None: 3000, 1000 and 300 for N 10, 100 and 1000)
 N = None  # must stay None: this page varies N itself (10, 100, 1000)
 seed = None  # base seed of every experiment (None: the recorded ones)
+max_minutes = 5  # the longest computation this page starts without asking (None: no limit)
 T = None  # temperature of the mean-field EG, Figs. 14-15 (None: as in the paper, 0.1)
 xi = None  # localization length in units of r_nn, Figs. 15-16 (None: as in the paper, 0.1)
 
@@ -171,7 +172,7 @@ nbk.download_link("fig14", P["figdata"])
 # our DOS the $N = 10$ gap is the widest and deepest.)
 
 # %% tags=["hide-input"]
-V.print_claims(claims, "Fig. 14")
+V.show_claims(claims, "Fig. 14")
 
 # %% [markdown]
 # ## Fig. 15: the rates against system size
@@ -210,7 +211,7 @@ nbk.download_link("fig15", P["figdata"])
 # happens between $N = 10$ and $N = 100$.
 
 # %% tags=["hide-input"]
-V.print_claims(claims, "Fig. 15")
+V.show_claims(claims, "Fig. 15")
 
 # %% [markdown]
 # ## Fig. 16: the distance-only matrix, and the rescaling of Eq. (A2)
@@ -268,7 +269,7 @@ nbk.download_link("fig16", P["figdata"])
 # only about two spacings wide, which is where the rescaling stops being exact.)
 
 # %% tags=["hide-input"]
-V.print_claims(claims, "Fig. 16")
+V.show_claims(claims, "Fig. 16")
 print()
 print(f"{'N':>6} {'density N/L^2':>14} {'k = (sqrt N+1)/(sqrt N-1)':>27} {'(N-1)/L^2':>10}")
 for n, _r, _s in dist:
@@ -341,8 +342,33 @@ nbk.download_link("figA_nn", P["figdata"])
 # Eq. (A2) (numbers below).
 
 # %% tags=["hide-input"]
-V.print_claims(claims, "Eq. (A1)")
-V.print_claims(claims, "Eq. (A2)")
+V.show_claims(claims, "Eq. (A1)")
+V.show_claims(claims, "Eq. (A2)")
+
+# %% [markdown]
+# (sec-appA-constant-density)=
+# ## The same analysis at constant density
+#
+# The box of side $\sqrt N - 1$ that the figures use (the authors' convention) holds $N$ sites at
+# density $N/(\sqrt N - 1)^2$ (the table below), so the scan over $N$ is also a scan over density,
+# and Eq. (A2)'s factor $k$ is that density change. The {doc}`robustness` page repeats the scan
+# at density 1 at every $N$ (`density=1`, the large-$N$ limit of the default box); the rules of
+# this page, applied to it, give (the same claims, the same thresholds):
+
+# %% tags=["hide-input"]
+from IPython.display import Markdown, display  # noqa: E402
+
+from glasslib.verdicts import robustness as R  # noqa: E402
+
+robust = {name: nbk.load(name, {**P, "T": None} if "distance" in name else P)
+          for name in ("robust_eg_density_one", "robust_eg_distance_density_one")}
+sizes = sorted({r.meta["params"]["N"] for r in data[V.SIZE].values()})
+rows = ["| $N$ | density of the default box | of the constant-density scan |", "|---|---|---|"]
+rows += [f"| {n} | {n / gl.box_side(n, 2) ** 2:.3f} | "
+         f"{n / gl.box_side(n, 2, density=1.0) ** 2:.3f} |" for n in sizes]
+display(Markdown("\n".join(rows)))
+constant = [c for c in R.claims(robust) if c.figure.endswith("at constant density")]
+V.show_claims(constant)
 
 # %% [markdown]
 # ## What this page computed
@@ -355,13 +381,4 @@ V.print_claims(claims, "Eq. (A2)")
 # `papermill notebooks/appA_finite_size.ipynb out.ipynb -p scale quick` (add e.g. `-p xi 0.2`).
 
 # %% tags=["hide-input"]
-for name, curves in data.items():
-    for n, r in M.by_size(curves):
-        p = r.meta["params"]
-        extra = ""
-        if "converged" in r.data:
-            extra = f" T={p['T']:.3g} W={p['W']:.3g} unconverged=" \
-                    f"{int((~r.data['converged'].astype(bool)).sum())}"
-        print(f"{name:20} N={n:<5} realizations={r.realizations:<6} xi={p['xi']:.3g} "
-              f"seed={r.meta['seed']} unresolved modes={int(r.data['unresolved_modes'].sum())}"
-              f"{extra}")
+nbk.show_ensembles(data)

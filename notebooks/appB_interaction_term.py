@@ -80,6 +80,7 @@ workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per case (None: 100; the paper uses 1)
 N = None  # number of TLSs per realization (None: as in the paper, 1000)
 seed = None  # base seed of the experiment (None: the recorded one)
+max_minutes = 5  # the longest computation this page starts without asking (None: no limit)
 T = None  # temperature (None: as in the paper, 0.1)
 
 # %% tags=["hide-input"]
@@ -176,7 +177,7 @@ nbk.download_link("fig17", P["figdata"])
 print(f"realization 0: {zero} of {cases[0][2].meta['params']['N']} pairs with no difference")
 V.print_decade_table(cases[0][2])
 print()
-V.print_claims(claims, "Fig. 17")
+V.show_claims(claims, "Fig. 17")
 
 # %% tags=["hide-input"]
 fig, zero = plot_case("Fig. 18")
@@ -200,7 +201,7 @@ nbk.download_link("fig18", P["figdata"])
 print(f"realization 0: {zero} of {cases[1][2].meta['params']['N']} pairs with no difference")
 V.print_decade_table(cases[1][2])
 print()
-V.print_claims(claims, "Fig. 18")
+V.show_claims(claims, "Fig. 18")
 
 # %% tags=["hide-input"]
 fig, zero = plot_case("Fig. 19")
@@ -226,7 +227,7 @@ nbk.download_link("fig19", P["figdata"])
 print(f"realization 0: {zero} of {cases[2][2].meta['params']['N']} pairs with no difference")
 V.print_decade_table(cases[2][2])
 print()
-V.print_claims(claims, "Fig. 19")
+V.show_claims(claims, "Fig. 19")
 
 # %% [markdown]
 # ### The numerical floor, and who can feel $f_{ij}$
@@ -316,7 +317,7 @@ nbk.download_link("fig20", P["figdata"])
 # demanding, and there the "negligible" holds for most but not all of the lowest rates.
 
 # %% tags=["hide-input"]
-V.print_claims(claims, "Fig. 20")
+V.show_claims(claims, "Fig. 20")
 
 # %% [markdown]
 # ## What this page computed
@@ -328,10 +329,5 @@ V.print_claims(claims, "Fig. 20")
 # `-p T 0.2`).
 
 # %% tags=["hide-input"]
-for figure, label, r in cases:
-    p = r.meta["params"]
-    unconverged = int((~r.data["converged"].astype(bool)).sum())
-    nonpositive = int(r.data["b1_rate_nonpositive"].sum())
-    print(f"{V.EXPERIMENT} {label:12} ({figure}) N={p['N']:<5} realizations={r.realizations:<4} "
-          f"T={p['T']:.3g} prefactor={p['prefactor']} convention={p['convention']} "
-          f"seed={r.meta['seed']} unconverged={unconverged} nonpositive B1 rates={nonpositive}")
+nbk.show_ensembles({V.EXPERIMENT: {f"{label} ({figure})": r for figure, label, r in cases}},
+                   {"non-positive B1 rates": lambda r: int(r.data["b1_rate_nonpositive"].sum())})

@@ -43,6 +43,7 @@ workers = None  # worker processes for missing ensembles (None: all cores)
 realizations = None  # realizations per curve (None: 300)
 N = None  # system size (None: 1000)
 seed = None  # base seed (None: those of the experiments)
+max_minutes = 5  # the longest computation this page starts without asking (None: no limit)
 
 # %% tags=["hide-input"]
 P = nbk.check_parameters(globals(), _before)
@@ -142,6 +143,4 @@ nbk.download_link("conventions_eg", P["figdata"])
 # the paper). Rerun small with `papermill notebooks/conventions_effects.ipynb out.ipynb -p scale quick`.
 
 # %% tags=["hide-input"]
-for name, curves in (("conventions_tls", tls), ("conventions_eg", eg)):
-    for label, r in curves.items():
-        print(f"{name} {label}: N={r.meta['params']['N']} x {r.realizations}, seed {r.meta['seed']}")
+nbk.show_ensembles({"conventions_tls": tls, "conventions_eg": eg})

@@ -70,6 +70,7 @@ workers = None  # worker processes for missing ensembles (None: all cores)
 realizations = None  # realizations (None: as in the paper, 1000)
 N = None  # number of TLSs (None: as in the paper, 10^4)
 seed = None  # base seed of the ensemble (None: that of the experiment)
+max_minutes = 5  # the longest computation this page starts without asking (None: no limit)
 T = None  # temperature (None: 0.1, the J/T of 10 of the paper)
 W = None  # disorder, standard deviation of Delta_i (None: 1, as in the paper)
 J = None  # interaction strength J, U0 / r_nn^3 (None: 1, as in the paper)
@@ -166,7 +167,7 @@ print("\n".join(lines))
 # above); further up, the plateau is $1/\lambda$ again (the fit one decade inside the cutoffs).
 
 # %% tags=["hide-input"]
-V.print_claims(claims, "Fig. 3")
+V.show_claims(claims, "Fig. 3")
 
 # %% [markdown]
 # ## Logarithmic relaxation, Eqs. (15)-(17)
@@ -259,19 +260,13 @@ print("\n".join(lines))
 # table for each rule and number.
 
 # %% tags=["hide-input"]
-V.print_claims(claims, "Eqs. 15-17")
+V.show_claims(claims, "Eqs. 15-17")
 
 # %% [markdown]
 # ## What this page computed
 
 # %% tags=["hide-input"]
-for name, curves in data.items():
-    for label, r in curves.items():
-        p = r.meta["params"]
-        print(f"{name} {label}: N = {p['N']}, realizations = {r.realizations}, "
-              f"seed = {r.meta['seed']}, W = {p['W']:g}, J = {p['J']:g}, T = {p['T']:g}, "
-              f"Delta_0 in [{p['tunneling_min']:g}, {p['tunneling_max']:g}], "
-              f"prefactor = {p['prefactor']}, r_nn convention = {p['r_nn_convention']}")
+nbk.show_ensembles(data)
 
 # %% [markdown]
 # One ensemble: each realization draws a TLS glass, solves Eq. (4), and stores its rate

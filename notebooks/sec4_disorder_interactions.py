@@ -82,6 +82,7 @@ workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per curve (None: 300, our choice; the paper does not say)
 N = None  # number of TLSs per realization (None: as in the paper, 1000)
 seed = None  # base seed of every experiment (None: the recorded ones)
+max_minutes = 5  # the longest computation this page starts without asking (None: no limit)
 prefactor = None  # prefactor of Eq. (4): None or "paper" (1/4, as printed), "authors_code" (1)
 
 # %% tags=["hide-input"]
@@ -155,7 +156,7 @@ nbk.publish_figure("fig04", fig, data["fig04_06_tg_disorder"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig04", P["figdata"])
-V.print_claims(claims, "Fig. 4")
+V.show_claims(claims, "Fig. 4")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.INTERACTION], "J/W")[::-1]  # W/J = 1, 3.1, 9.8 as in the paper
@@ -189,7 +190,7 @@ nbk.publish_figure("fig05", fig, data["fig05_07_tg_interaction"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig05", P["figdata"])
-V.print_claims(claims, "Fig. 5")
+V.show_claims(claims, "Fig. 5")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.DISORDER], "W")
@@ -222,7 +223,7 @@ nbk.publish_figure("fig06", fig, data["fig04_06_tg_disorder"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig06", P["figdata"])
-V.print_claims(claims, "Fig. 6")
+V.show_claims(claims, "Fig. 6")
 print()
 V.print_energy_and_rate_shifts(data[V.DISORDER], "W")
 
@@ -252,7 +253,7 @@ nbk.publish_figure("fig07", fig, data["fig05_07_tg_interaction"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig07", P["figdata"])
-V.print_claims(claims, "Fig. 7")
+V.show_claims(claims, "Fig. 7")
 print()
 V.print_energy_and_rate_shifts(data[V.INTERACTION], "J/W")
 
@@ -265,10 +266,4 @@ V.print_energy_and_rate_shifts(data[V.INTERACTION], "J/W")
 # `-p N 2000 -p prefactor authors_code`).
 
 # %% tags=["hide-input"]
-for name, curves in data.items():
-    for label, r in curves.items():
-        p = r.meta["params"]
-        unconverged = int((~r.data["converged"].astype(bool)).sum())
-        print(f"{name:26} {label:9} N={p['N']:<6} realizations={r.realizations:<5} "
-              f"W={p['W']:.3g} J={p['J']:.3g} T={p['T']:.3g} prefactor={p['prefactor']} "
-              f"seed={r.meta['seed']} unconverged={unconverged}")
+nbk.show_ensembles(data)

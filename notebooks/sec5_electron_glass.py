@@ -56,12 +56,14 @@
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import Markdown, display
 from myst_nb import glue
 
 from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib import plotting
 from glasslib import summaries as S
+from glasslib.formatting import pm, to_myst
 from glasslib.realizations import LOG_ABS_E_EDGES, RATE_EDGES
 from glasslib.verdicts import sec5 as V
 
@@ -75,6 +77,7 @@ workers = None  # worker processes for anything computed (None: all cores)
 realizations = None  # realizations per curve (None: as in the paper, or ours where it gives none)
 N = None  # sites per realization, except in the system-size scans (None: as in the paper)
 seed = None  # base seed of every experiment (None: the recorded ones)
+max_minutes = 5  # the longest computation this page starts without asking (None: no limit)
 xi = None  # EG localization length in units of r_nn for the rate figures (None: 0.1)
 
 # %% tags=["hide-input"]
@@ -193,7 +196,60 @@ nbk.publish_figure("fig08", fig, data["fig08_eg_dos"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig08", P["figdata"])
-V.print_claims(claims, "Fig. 8")
+V.show_claims(claims, "Fig. 8")
+
+# %% [markdown]
+# (sec-eg-annealed)=
+# ### Which mean-field solution?
+#
+# At $T = 0.05$ the self-consistent equation (20) has many solutions, and the solver picks one.
+# The book's default is a quench at $T$ from the bare site energies, as the paper's text says;
+# the authors' code anneals down a temperature ladder (here from $20T = 1$). The same first
+# realizations of Fig. 8, annealed, against their quenched solutions: the median $|E|$ (the
+# width of the DOS) and the Coulomb-gap coefficient $\alpha(e) = \text{fraction}(|E| < e)/e^2$,
+# which Efros and Shklovskii bound by $2/\pi$ over the site density (about 1 here). Errors:
+# bootstrap over realizations.
+
+# %% tags=["hide-input"]
+annealed8 = load("annealed_fig08_eg_dos", xi=None)
+(_, ra8), = annealed8.items()
+rq8 = r8.subset(range(min(ra8.realizations, r8.realizations)))  # the same realizations, quenched
+E_VALUES = 10.0 ** np.arange(-2.0, 0.01, 0.25)
+rows = ["| solution | realizations | median $\\|E\\|$ | "
+        + " | ".join(f"$\\alpha({e:.2g})$" for e in E_VALUES[[0, 4, 8]]) + " |",
+        "|---|---|---|---|---|---|"]
+alphas = {}
+for name, r in (("quench (default)", rq8), ("annealed", ra8)):
+    a, da = M.coulomb_gap_coefficient(r, E_VALUES)
+    alphas[name] = (a, da)
+    med = M.abs_energy_quantile(r, 0.5)
+    rows.append(f"| {name} | {r.realizations} | {med:.3f} | "
+                + " | ".join(to_myst(pm(a[i], da[i], 3)) for i in (0, 4, 8))
+                + " |")
+display(Markdown("\n".join(rows)))
+
+# %% tags=["hide-input"]
+fig, ax = plt.subplots(figsize=plotting.ONE_PANEL)
+for (name, (a, da)), st in zip(alphas.items(), STYLE, strict=False):
+    ax.errorbar(E_VALUES, a, yerr=2 * da, lw=1, ms=5, capsize=2, label=name, **st)
+ax.axhline(M.ES_BOUND, color="k", ls="--", lw=1, label=r"Efros-Shklovskii bound $2/\pi$")
+ax.set_xscale("log")
+ax.set_xlabel("$e$ [units of $J = e^2/r_{nn}$]")
+ax.set_ylabel(r"$\alpha(e) = \mathrm{fraction}(|E| < e)\,/\,e^2$")
+ax.set_title("Coulomb-gap coefficient, quenched and annealed")
+ax.legend(loc="upper right")
+fig.tight_layout()
+nbk.publish_figure("fig08_annealed", fig, {"quench": rq8, "annealed": ra8}, P["figdata"])
+
+# %% [markdown]
+# ```{glue:figure} fig-eg-annealed
+# :name: fig-eg-annealed
+#
+# {glue:md}`fig-eg-annealed-caption:myst`
+# ```
+
+# %% tags=["remove-input"]
+nbk.download_link("fig08_annealed", P["figdata"])
 
 # %% tags=["hide-input"]
 (label, r9), = data[V.EG_RATES].items()
@@ -293,8 +349,8 @@ nbk.publish_figure("fig09", fig, data["fig09_eg_rates"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig09", P["figdata"])
-V.print_claims(claims, "Fig. 9")
-V.print_claims(claims, "Sec. V C")
+V.show_claims(claims, "Fig. 9")
+V.show_claims(claims, "Sec. V C")
 
 # %% [markdown]
 # **Dropped modes.** Per ensemble: the modes computed ($N \times$ realizations), the conservation
@@ -329,7 +385,7 @@ nbk.publish_figure("fig10", fig, data["fig10_11_eg_disorder"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig10", P["figdata"])
-V.print_claims(claims, "Fig. 10")
+V.show_claims(claims, "Fig. 10")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.EG_DISORDER], "W")
@@ -352,7 +408,7 @@ nbk.publish_figure("fig11", fig, data["fig10_11_eg_disorder"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig11", P["figdata"])
-V.print_claims(claims, "Fig. 11")
+V.show_claims(claims, "Fig. 11")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.EG_INTERACTION], "J/W")[::-1]  # W/J = 1, sqrt 17, sqrt 97
@@ -376,7 +432,7 @@ nbk.publish_figure("fig12", fig, data["fig12_13_eg_interaction"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig12", P["figdata"])
-V.print_claims(claims, "Fig. 12")
+V.show_claims(claims, "Fig. 12")
 
 # %% tags=["hide-input"]
 items = M.ordered(data[V.EG_INTERACTION], "J/W")[::-1]
@@ -402,7 +458,7 @@ nbk.publish_figure("fig13", fig, data["fig12_13_eg_interaction"], P["figdata"])
 
 # %% tags=["hide-input"]
 nbk.download_link("fig13", P["figdata"])
-V.print_claims(claims, "Fig. 13")
+V.show_claims(claims, "Fig. 13")
 
 # %% [markdown]
 # (table-one)=
@@ -420,12 +476,12 @@ V.print_claims(claims, "Fig. 13")
 # %% tags=["hide-input"]
 V.print_table_one(table)
 print()
-V.print_claims(claims, "Table I (EG, disorder)")
-V.print_claims(claims, "Table I (EG, interaction)")
-V.print_claims(claims, "Table I (EG, system size)")
-V.print_claims(claims, "Table I (TG, disorder)")
-V.print_claims(claims, "Table I (TG, interaction)")
-V.print_claims(claims, "Table I (TG, system size)")
+V.show_claims(claims, "Table I (EG, disorder)")
+V.show_claims(claims, "Table I (EG, interaction)")
+V.show_claims(claims, "Table I (EG, system size)")
+V.show_claims(claims, "Table I (TG, disorder)")
+V.show_claims(claims, "Table I (TG, interaction)")
+V.show_claims(claims, "Table I (TG, system size)")
 
 # %% [markdown]
 # The size scans in detail: the box side $L$ and site density $N/L^d$ actually used (default
@@ -458,10 +514,4 @@ V.print_size_scan(data[V.EG_SIZE], 2)
 # `-p xi 0.2`).
 
 # %% tags=["hide-input"]
-for name, curves in data.items():
-    for label, r in curves.items():
-        p = r.meta["params"]
-        extra = f" xi={p['xi']:g}" if p.get("xi") is not None else ""
-        print(f"{name:26} {label:11} model={r.meta['model']:4} N={p['N']:<6} "
-              f"realizations={r.realizations:<6} W={p['W']:.3g} J={p['J']:.3g} T={p['T']:.3g}"
-              f"{extra} seed={r.meta['seed']}")
+nbk.show_ensembles(data)

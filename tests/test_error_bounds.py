@@ -26,7 +26,8 @@ def test_solver_amplification_is_well_below_its_bound(model, params):
         kappa = EB.solver_amplification(glass.inverse_distances, res.x, -0.5 * p["J"], p["T"],
                                         mu=res.mu)
     else:
-        c = SCE_PREFACTORS[p["prefactor"]]
+        c = (SCE_PREFACTORS[p["prefactor"]] if isinstance(p["prefactor"], str)
+             else float(p["prefactor"]))
         g = glass.tunneling if p["field"] == "energy" else None
         kappa = EB.solver_amplification(glass.couplings, res.x, c, p["T"], g=g)
     assert 1.0 <= kappa < EB.SOLVER_AMPLIFICATION / 4

@@ -110,3 +110,9 @@ def test_captions_typeset_their_math(key):
     assert raw_math(f.caption) == [], f"{key}: our caption has raw math outside $...$"
     assert raw_math(f.paper_caption) == [], f"{key}: the paper's caption has raw math"
     assert f.caption.count("$") % 2 == 0, f"{key}: unbalanced $ in our caption"
+
+
+def test_summary_figures_say_where_their_counts_are():
+    for f in F.FIGURES.values():
+        if f.summary:
+            assert "table" in f.caption and "[[N]]" not in f.caption, f.key

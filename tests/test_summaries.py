@@ -62,3 +62,29 @@ def test_abs_energy_quantile_matches_the_sample(tmp_path):
     true = np.median(np.abs(gl.tls_energies(sol.x, glass.tunneling)))
     # interpolation inside a 0.05-decade bin: within 6 % in |E|
     assert S.abs_energy_quantile(res, 0.5) == pytest.approx(true, rel=0.06)
+
+
+def test_coulomb_gap_coefficient_of_a_linear_gap():
+    """A DOS g(E) = a |E| per site on |E| < 1: fraction(|E| < e) = a e^2, so alpha(e) = a at
+    every e, within the bootstrap error."""
+    from pathlib import Path
+
+    from glasslib.measures import ES_BOUND, coulomb_gap_coefficient
+    from glasslib.realizations import LOG_ABS_E_EDGES
+    from glasslib.runner import EnsembleResult
+
+    rng = np.random.default_rng(3)
+    a = 0.5  # fraction(|E| < e) = a e^2 for e <= 1/sqrt(2 a) = 1 ... (the rest above 1)
+    rows = []
+    for _ in range(20):
+        n = 20000
+        linear = rng.random(n) < a  # a share of sites in the linear gap, |E| = sqrt(u) on [0, 1]
+        E = np.where(linear, np.sqrt(rng.random(n)), 1.0 + rng.random(n))
+        rows.append(np.histogram(np.log10(E), LOG_ABS_E_EDGES)[0])
+    r = EnsembleResult(Path("."), {"params": {"N": 20000}, "realizations": 20},
+                       {"log_abs_energy_counts": np.array(rows, np.int32)})
+    alpha, err = coulomb_gap_coefficient(r, [0.1, 0.3162277660168379, 1.0])
+    assert np.all(np.abs(alpha - a) < 4 * err + 1e-3), (alpha, err)
+    assert np.all(err > 0) and alpha[0] < ES_BOUND
+    with pytest.raises(ValueError, match="edges"):
+        coulomb_gap_coefficient(r, [0.123])

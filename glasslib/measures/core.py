@@ -29,6 +29,7 @@ __all__ = [
     "Cutoff",
     "rebin",
     "plateau_cutoffs",
+    "quantile_cutoffs",
     "BinnedFit",
     "fit_power_law_binned",
     "abs_energy_quantile",
@@ -132,6 +133,41 @@ def plateau_cutoffs(result, *, prefix: str = "", fraction: float = 0.5, bootstra
                                                                   seed) @ counts)])
         lo_err, hi_err = (float(v) for v in np.std(logs, axis=0, ddof=1))
     return Cutoff(central.lambda_min, central.lambda_max, lo_err, hi_err, central.level)
+
+
+def _histogram_quantile(edges: np.ndarray, counts: np.ndarray, q: float) -> float:
+    """The ``q`` quantile of a histogram, linear within the bin where the CDF crosses ``q``."""
+    cdf = np.concatenate([[0.0], np.cumsum(counts, dtype=float)])
+    cdf /= cdf[-1]
+    k = int(np.clip(np.searchsorted(cdf, q, side="left"), 1, edges.size - 1))
+    lo, hi = cdf[k - 1], cdf[k]
+    frac = 0.0 if hi <= lo else (q - lo) / (hi - lo)
+    return float(edges[k - 1] + frac * (edges[k] - edges[k - 1]))
+
+
+def quantile_cutoffs(result, q: float = 0.05, *, prefix: str = "", bootstrap: int = 200,
+                     seed: int = 0) -> Cutoff:
+    """The ``q`` and ``1 - q`` quantiles of the pooled rate distribution as cutoffs (a rule for
+    lambda_min that sees the slow tail itself, not where the density falls below the plateau),
+    from the 0.05-decade log-rate histogram (linear within a bin), with bootstrap standard
+    errors over realizations. ``level`` is NaN: this rule has no plateau level."""
+    q = check_real("q", q, positive=True)
+    if not q < 0.5:
+        raise ValueError(f"q must be in (0, 0.5), got {q}")
+    bootstrap = check_int("bootstrap", bootstrap, minimum=0)
+    counts = result.data[f"{prefix}rate_counts"].astype(float)
+    edges = RATE_EDGES
+
+    def logs(total):
+        return (_histogram_quantile(edges, total, q), _histogram_quantile(edges, total, 1 - q))
+
+    lo, hi = logs(counts.sum(axis=0))
+    lo_err = hi_err = float("nan")
+    if bootstrap and counts.shape[0] > 1:
+        draws = np.array([logs(t) for t in bootstrap_weights(counts.shape[0], bootstrap, seed)
+                          @ counts])
+        lo_err, hi_err = (float(v) for v in np.std(draws, axis=0, ddof=1))
+    return Cutoff(10.0**lo, 10.0**hi, lo_err, hi_err, float("nan"))
 
 
 @dataclass(frozen=True)

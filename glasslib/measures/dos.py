@@ -26,7 +26,13 @@ __all__ = [
     "log_gap_table",
     "GapFit",
     "coulomb_gap",
+    "ES_BOUND",
+    "coulomb_gap_coefficient",
 ]
+
+#: the Efros-Shklovskii bound on the 2D Coulomb-gap coefficient: g(E) <= (2/pi) |E| / e^4 per
+#: unit area, so that the fraction of sites with |E| < e is at most (2/pi) e^2 / n at density n
+ES_BOUND = 2.0 / np.pi
 
 #: resamples of the gap measures of Sec. II (finer errors on small depressions)
 GAP_BOOTSTRAP = 400
@@ -265,3 +271,28 @@ def coulomb_gap(result, *, lo: float | None = None, hi: float | None = None,
                          for c, e in zip(cdfs, w @ e_counts, strict=False)])
         p_err, r0_err = (float(x) for x in np.std(boot, axis=0, ddof=1))
     return GapFit(p, p_err, lo, hi, r0, r0_err)
+
+
+def coulomb_gap_coefficient(result, e_values, *, bootstrap: int = BOOTSTRAP,
+                            seed: int = BOOTSTRAP_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """``alpha(e) = fraction(|E| < e) / e^2`` of a 2D electron glass and its bootstrap errors
+    over realizations, at each ``e`` of ``e_values`` (which must be edges of the 0.05-decade
+    ``log10|E|`` histogram, e.g. powers of ten; energies in units of ``e^2/r_nn``). For a linear
+    Coulomb gap ``g = alpha' |E|`` per site, ``alpha = alpha'`` at every small ``e``;
+    Efros-Shklovskii bounds it by :data:`ES_BOUND` over the density of sites."""
+    logs = np.log10(np.asarray(e_values, float))
+    idx = np.searchsorted(LOG_ABS_E_EDGES, logs - 1e-9)
+    if np.any(idx >= LOG_ABS_E_EDGES.size) or not np.allclose(LOG_ABS_E_EDGES[idx], logs,
+                                                               atol=1e-9):
+        raise ValueError(f"e_values must be edges of the log10|E| histogram, got {e_values}")
+    counts = result.data["log_abs_energy_counts"].astype(float)
+    below = np.stack([counts[:, :k].sum(axis=1) for k in idx], axis=1)  # (realizations, e)
+    sites = counts.sum(axis=1, keepdims=True)
+    e2 = np.asarray(e_values, float) ** 2
+    alpha = below.sum(axis=0) / sites.sum() / e2
+    err = np.full_like(alpha, np.nan)
+    if bootstrap and counts.shape[0] > 1:
+        w = bootstrap_weights(counts.shape[0], bootstrap, seed)
+        draws = (w @ below) / (w @ sites) / e2
+        err = np.std(draws, axis=0, ddof=1)
+    return alpha, err
