@@ -2,7 +2,8 @@
 with the committed cache.
 
 Every finished ensemble records the CPU seconds its realizations took (``cpu_seconds`` in
-``meta.json``, one core per realization). Per model, the time per realization ``t(N)`` is
+``meta.json``, one core per realization). Per model (:func:`cost_key`: the electron glass with
+and without its rate spectrum apart), the time per realization ``t(N)`` is
 interpolated linearly in ``log t`` against ``log N`` between the recorded sizes (the geometric
 mean over the ensembles of one size, made non-decreasing in N), and extrapolated beyond the
 largest with the slope of the last two (at least 1; ``DEFAULT_EXPONENT`` when only one size was
@@ -22,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Estimate", "TooLong", "seconds_per_realization", "estimate", "format_duration"]
+__all__ = ["Estimate", "TooLong", "cost_key", "seconds_per_realization", "estimate",
+           "format_duration"]
 
 #: the exponent used for a model whose recorded ensembles all have the same N (dense
 #: diagonalization is N^3)
@@ -41,8 +43,16 @@ def _points(cache: str) -> dict:
             per = seconds / int(meta["realizations"])
         except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError):
             continue
-        out.setdefault(meta["model"], []).append((n, per))
+        out.setdefault(cost_key(meta["model"], meta["params"]), []).append((n, per))
     return out
+
+
+def cost_key(model: str, params: dict) -> str:
+    """What the cost is fitted per: the model, and for the electron glass whether it computes
+    the rate spectrum (``xi`` set: an N x N eigenproblem) or only the DOS."""
+    if model == "eg":
+        return "eg" if params.get("xi") is None else "eg+spectrum"
+    return model
 
 
 def _reference_cache() -> str:
@@ -51,10 +61,14 @@ def _reference_cache() -> str:
     return str(default_cache())
 
 
-def seconds_per_realization(model: str, N: int, cache=None) -> float | None:
+def seconds_per_realization(model: str, N: int, cache=None, params: dict | None = None
+                            ) -> float | None:
     """Estimated CPU seconds of one realization of ``model`` at size ``N`` (module doc), or None
-    when ``cache`` (default: the committed cache) has no timings for the model."""
-    pts = _points(str(cache or _reference_cache())).get(model)
+    when ``cache`` (default: the committed cache) has no timings for it. ``model`` may be a
+    :func:`cost_key` already; with ``params`` the key is derived (``xi`` of the electron glass).
+    """
+    key = cost_key(model, params) if params is not None else model
+    pts = _points(str(cache or _reference_cache())).get(key)
     if not pts:
         return None
     sizes = sorted({n for n, _ in pts})
@@ -93,7 +107,7 @@ def estimate(todo, workers: int | None = None, cache=None) -> Estimate:
     workers = workers or os.cpu_count() or 1
     seconds, count, names = 0.0, 0, []
     for label, model, params, n in todo:
-        per = seconds_per_realization(model, params["N"], cache)
+        per = seconds_per_realization(model, params["N"], cache, params)
         seconds += n * (per if per is not None else math.nan)
         count += n
         names.append(f"{label}: N = {params['N']} x {n}")
