@@ -95,6 +95,42 @@ rows.append("| **verdict** | " + " | ".join(
 display(Markdown("\n".join(rows)))
 
 # %% tags=["hide-input"]
+def cell_name(m, q):
+    return f"{'electron glass' if m == 'EG' else 'TLS glass'}, {q}"
+
+
+verdict_of = {(m, q): verdicts[f"Table I robustness ({m}, {q})"] for m, q in cells}
+groups = {"robust": [], "depends": [], "undecided": [], "none": []}
+for (m, q), c in verdict_of.items():
+    key = {"reproduced": "robust", "partly": "depends", "not reproduced": "none"}.get(
+        c.verdict, "undecided")
+    against = [x for x in table if (x.model, x.quantity) == (m, q) and not x.agrees]
+    detail = "; ".join(f"{V.CHOICE_NAMES[x.choice] if x.rule == 'half' else 'rule ' + x.rule}: "
+                       f"{x.sign} ({pm(x.shift, x.err, signed=True)})" for x in against)
+    groups[key].append(cell_name(m, q) + (f" (against it: {detail})" if detail else ""))
+lines = []
+if groups["robust"]:
+    lines.append("- **The paper's sign holds under every choice** for: "
+                 + "; ".join(groups["robust"]) + ".")
+if groups["depends"]:
+    lines.append("- **It depends on the choice** for: " + "; ".join(groups["depends"]) + ".")
+if groups["none"]:
+    lines.append("- **It holds under no choice** for: " + "; ".join(groups["none"]) + ".")
+if groups["undecided"]:
+    lines.append("- **Undecided** (the halves of the ensembles disagree): "
+                 + "; ".join(groups["undecided"]) + ".")
+for m in ("EG", "TG"):
+    d, one = by.get((m, "system size", "default", "half")), by.get((m, "system size",
+                                                                   "density_one", "half"))
+    if d is not None and one is not None:
+        lines.append(
+            f"- **The size effect at constant density ({cell_name(m, 'system size')}):** "
+            f"{pm(one.shift, one.err, signed=True)} decades at density 1, against "
+            f"{pm(d.shift, d.err, signed=True)} in the default box, whose density falls as $N$ "
+            f"grows: {100 * one.shift / d.shift:.0f} % of the default's shift is left.")
+display(Markdown(to_myst("\n".join(lines))))
+
+# %% tags=["hide-input"]
 choices = V.CHOICES
 fig, axes = plt.subplots(2, 3, figsize=(plotting.TWO_PANELS[0], 6.2), sharey=True)
 for ax, (m, q) in zip(axes.flat, cells, strict=True):

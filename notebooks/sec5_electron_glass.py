@@ -231,7 +231,7 @@ display(Markdown("\n".join(rows)))
 # %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=plotting.ONE_PANEL)
 for (name, (a, da)), st in zip(alphas.items(), STYLE, strict=False):
-    ax.errorbar(E_VALUES, a, yerr=2 * da, lw=1, ms=5, capsize=2, label=name, **st)
+    ax.errorbar(E_VALUES, a, yerr=2 * da, lw=1, ms=5, label=name, **st)
 ax.axhline(M.ES_BOUND, color="k", ls="--", lw=1, label=r"Efros-Shklovskii bound $2/\pi$")
 ax.set_xscale("log")
 ax.set_xlabel("$e$ [units of $J = e^2/r_{nn}$]")
@@ -250,6 +250,13 @@ nbk.publish_figure("fig08_annealed", fig, {"quench": rq8, "annealed": ra8}, P["f
 
 # %% tags=["remove-input"]
 nbk.download_link("fig08_annealed", P["figdata"])
+
+# %% [markdown]
+# Below $e \approx 2T$ the finite temperature fills the gap (as in Fig. 8), so $\alpha(e)$ grows
+# there and measures the thermal DOS, not the Coulomb gap; above it $\alpha$ is the gap's
+# coefficient, below the Efros-Shklovskii bound for both solutions at this temperature, and the
+# table gives the difference the choice of solution makes. What the choice changes for Table I
+# is on the {doc}`robustness` page.
 
 # %% tags=["hide-input"]
 (label, r9), = data[V.EG_RATES].items()
