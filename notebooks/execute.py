@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import sys
 from pathlib import Path
 
@@ -45,6 +46,8 @@ def main(argv=None) -> int:
             params[name] = value
     for src in args.sources:
         nb = jupytext.read(src)
+        for i, cell in enumerate(nb.cells):  # stable ids: an unchanged notebook stays unchanged
+            cell.id = hashlib.sha1(f"{i}\0{cell.source}".encode()).hexdigest()[:8]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                      "language": "python"}
         nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
