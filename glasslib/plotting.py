@@ -234,8 +234,14 @@ def _sources(curves: dict) -> list[str]:
         except ValueError:
             shown = path.as_posix()
         key = r.meta.get("key", path.name.rsplit("-", 1)[-1])
-        lines.append(f"curve: {label} | ensemble: {shown} | cache key: {key} | "
-                     f"realizations: {r.realizations}")
+        line = (f"curve: {label} | ensemble: {shown} | cache key: {key} | "
+                f"realizations: {r.realizations}")
+        if "rows" in r.meta:  # a subset of the ensemble (EnsembleResult.subset)
+            rows = r.meta["rows"]
+            span = (f"{rows[0]}-{rows[-1]}" if rows == list(range(rows[0], rows[-1] + 1))
+                    else ", ".join(map(str, rows)))
+            line += f" | rows: {span}"
+        lines.append(line)
     return lines
 
 

@@ -147,6 +147,9 @@ for ax, (m, q) in zip(axes.flat, cells, strict=True):
 labels = [V.CHOICE_NAMES[c] if r == "half" else f"rule: {r}" for c, r in choices]
 for ax in axes[:, 0]:
     ax.set_yticks(range(len(choices)), labels)
+for ax in axes.flat:  # the y of the data is the row of the choice (the label is shown once)
+    ax.set_ylabel("choice (row, from the top)")
+    ax.yaxis.label.set_visible(False)
 axes[0, 0].invert_yaxis()
 fig.tight_layout()
 used = {f"{name}/{label}": r for name in names for label, r in data[name].items()}
