@@ -56,9 +56,12 @@ def cost_key(model: str, params: dict) -> str:
 
 
 def _reference_cache() -> str:
+    """The committed cache of the repository this glasslib comes from (its timings are the
+    reference even when ``$GLASSLIB_CACHE`` points elsewhere), else the default cache."""
     from .runner import default_cache
 
-    return str(default_cache())
+    repo = Path(__file__).resolve().parents[1] / "results"
+    return str(repo if repo.is_dir() else default_cache())
 
 
 def seconds_per_realization(model: str, N: int, cache=None, params: dict | None = None

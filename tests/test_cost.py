@@ -76,3 +76,21 @@ def test_the_estimate_counts_only_what_is_still_to_do(tmp_path, capsys):
                               overrides={"N": 30}, progress=False)
     said = capsys.readouterr().out
     assert "computing 2 realizations (T=1: N = 30 x 2)" in said
+
+
+def test_the_reference_timings_are_the_repositorys_even_with_another_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("GLASSLIB_CACHE", str(tmp_path))
+    _points.cache_clear()
+    assert seconds_per_realization("tls", 1000) is not None
+
+
+def test_an_unknown_cost_stops_only_a_paper_scale_computation(tmp_path, monkeypatch, capsys):
+    import glasslib.cost as C
+
+    monkeypatch.setattr(C, "_reference_cache", lambda: str(tmp_path / "no-timings"))
+    with pytest.raises(TooLong, match="unknown time"):
+        summaries.load_experiment("fig02", "paper", tmp_path / "c", max_minutes=5,
+                                  realizations=2, overrides={"N": 30}, progress=False)
+    out = summaries.load_experiment("fig02", "quick", tmp_path / "c", max_minutes=5, workers=1,
+                                    realizations=2, overrides={"N": 30}, progress=False)
+    assert len(out) == 3 and "unknown time" in capsys.readouterr().out
