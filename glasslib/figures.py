@@ -122,7 +122,7 @@ FIGURES = {f.key: f for f in (
     Figure('robust_table_one', None, 'robustness', 'fig-robust-table-one', 'robust_tg_poisson',
            "Table I under every choice the paper leaves open: for each cell, the shift of $\\log_{10}\\lambda_{min}$ from the first to the last curve of its scan (points, bars at two standard errors) under each choice (rows; blue: the paper's sign, red: another sign or none). The default and its two other $\\lambda_{min}$ rules use the book's Table I ensembles, every other row its own; the sizes and realization counts of all of them are in the table at the end of the page.",
            paper_caption='', title='Table I, robustness', summary=True),
-    Figure('robust_appA', None, 'robustness', 'fig-robust-appA', 'robust_eg_density_one',
+    Figure('robust_appA', None, 'robustness', 'fig-robust-app-a', 'robust_eg_density_one',
            'Appendix A at constant density (density 1 at every $N$, the large-$N$ limit of the default box). (a) Electron-glass log-rate density for $N = [[N]]$ at $T = 0.1$, $\\xi = 0.1$, $W = J = 1$. (b) The distance-only matrix $e^{-r_{ij}/\\xi}$ of Fig. 16 in the same boxes. Rates in units of $\\Gamma^0$; [[R]] realizations.',
            paper_caption='', title='Appendix A at constant density'),
     Figure('conventions_tls', None, 'conventions_effects', 'fig-conventions-tls', 'conventions_tls',

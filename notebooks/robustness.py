@@ -18,8 +18,8 @@
 # at a time from the book's default, and under the authors' own combination:
 #
 # - **the meaning of $r_{nn} = 1$**: the default box of side $N^{1/d} - 1$ is not at constant
-#   density (for the TLS glass $N/L^3$ falls from 2.07 to 1.15 between $N = 100$ and $10^4$), so
-#   its size column mixes a density change into the size effect. Two constant-density readings:
+#   density (its $N/L^d$ falls as $N$ grows: the table of the size scans below), so its size column
+#   mixes a density change into the size effect. Two constant-density readings:
 #   *constant density* (`r_nn_convention="poisson"`: the mean nearest-neighbour distance is 1 at
 #   every $N$, a lower density than the default box's) and *density 1* (`density=1`, the size
 #   column only: the density the default box tends to at large $N$, so that only the density
@@ -47,6 +47,7 @@ from glasslib import plotting
 from glasslib import summaries as S
 from glasslib.experiments import EXPERIMENTS, TABLE_ONE_CELLS
 from glasslib.formatting import pm, to_myst
+from glasslib.geometry import box_side
 from glasslib.verdicts import robustness as V
 
 plotting.use_book_style()
@@ -183,8 +184,8 @@ V.show_claims([c for c in claims if c.figure.startswith("Table I robustness")])
 # the Appendix A page, applied to the scan at density 1, say what is left.
 
 # %% tags=["hide-input"]
-rows = ["| glass | $N$ | box | $\\log_{10}\\lambda_{min}$ | median $\\|E\\|$ |",
-        "|---|---|---|---|---|"]
+rows = ["| glass | $N$ | box | density $N/L^d$ | $\\log_{10}\\lambda_{min}$ | median $\\|E\\|$ |",
+        "|---|---|---|---|---|---|"]
 for m in ("EG", "TG"):
     boxes = {"default": data[TABLE_ONE_CELLS[(m, "system size")]],
              "density 1": V.cell_curves(data, m, "system size", "density_one"),
@@ -192,7 +193,10 @@ for m in ("EG", "TG"):
     for box, curves in boxes.items():
         for r in sorted(curves.values(), key=lambda r: r.meta["params"]["N"]):
             cut = S.plateau_cutoffs(r)
-            rows.append(f"| {m} | {r.meta['params']['N']} | {box} | "
+            p = r.meta["params"]
+            d = 2 if m == "EG" else 3
+            L = box_side(p["N"], d, p["r_nn"], p["r_nn_convention"], p.get("density"))
+            rows.append(f"| {m} | {p['N']} | {box} | {p['N'] / L**d:.3f} | "
                         f"{to_myst(pm(cut.log10_min, cut.log10_min_err))} | "
                         f"{S.abs_energy_quantile(r, 0.5):.3f} |")
 display(Markdown("\n".join(rows)))
@@ -222,10 +226,10 @@ appA_used = {**{f"size/N={r.meta['params']['N']}": r for r in size_curves},
 nbk.publish_figure("robust_appA", fig, appA_used, P["figdata"])
 
 # %% [markdown]
-# ```{glue:figure} fig-robust-appA
-# :name: fig-robust-appA
+# ```{glue:figure} fig-robust-app-a
+# :name: fig-robust-app-a
 #
-# {glue:md}`fig-robust-appA-caption:myst`
+# {glue:md}`fig-robust-app-a-caption:myst`
 # ```
 
 # %% tags=["remove-input"]

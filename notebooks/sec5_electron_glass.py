@@ -200,9 +200,7 @@ V.show_claims(claims, "Fig. 8")
 
 # %% [markdown]
 # (sec-eg-annealed)=
-# ### Which mean-field solution?
-#
-# At $T = 0.05$ the self-consistent equation (20) has many solutions, and the solver picks one.
+# **Which mean-field solution?** At $T = 0.05$ the self-consistent equation (20) has many solutions, and the solver picks one.
 # The book's default is a quench at $T$ from the bare site energies, as the paper's text says;
 # the authors' code anneals down a temperature ladder (here from $20T = 1$). The same first
 # realizations of Fig. 8, annealed, against their quenched solutions: the median $|E|$ (the

@@ -116,3 +116,9 @@ def test_summary_figures_say_where_their_counts_are():
     for f in F.FIGURES.values():
         if f.summary:
             assert "table" in f.caption and "[[N]]" not in f.caption, f.key
+
+
+def test_labels_are_lowercase():
+    """Sphinx lowercases ids: a label with capitals would not be found by its own name."""
+    for f in F.FIGURES.values():
+        assert f.label == f.label.lower(), f.key

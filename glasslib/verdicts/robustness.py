@@ -200,5 +200,5 @@ def claims(data: dict) -> list[Claim]:
     if len(cd[appA.SIZE]) >= 2 and len(cd[appA.DISTANCE]) >= 2:
         for c in appA.claims(cd, replicate=False):
             out.append(replace(c, figure=f"{c.figure} at constant density",
-                               target="fig-robust-appA"))
+                               target="fig-robust-app-a"))
     return out
