@@ -131,6 +131,12 @@ nbk.publish_figure("fig03", fig, data["fig03_tg_rates"], P["figdata"])
 nbk.download_link("fig03", P["figdata"])
 
 # %% [markdown]
+# **Why the points lie below $C/\lambda$ near $\lambda_{min}$ in (b).** The half-level rule puts
+# $\lambda_{min}$ halfway up the soft lower edge of the plateau (panel a): over the first part of
+# the decade shown in (b) the density is still rising towards the plateau level, while
+# $C/\lambda$ carries that level. Further from the edge the points meet the curve. The exponent
+# fitted on that decade alone is the third line below.
+#
 # The numbers behind the figure (`glasslib.measures.rate_fit`). The second fit repeats the
 # first one decade inside each cutoff, to show that the soft edges do not drive $\alpha$; the
 # third is restricted to the decade shown in panel (b):
