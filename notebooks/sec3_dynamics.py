@@ -135,7 +135,7 @@ nbk.download_link("fig03", P["figdata"])
 # $\lambda_{min}$ halfway up the soft lower edge of the plateau (panel a): over the first part of
 # the decade shown in (b) the density is still rising towards the plateau level, while
 # $C/\lambda$ carries that level. Further from the edge the points meet the curve. The exponent
-# fitted on that decade alone is the third line below.
+# fitted on that decade alone is the third fit below.
 #
 # The numbers behind the figure (`glasslib.measures.rate_fit`). The second fit repeats the
 # first one decade inside each cutoff, to show that the soft edges do not drive $\alpha$; the
