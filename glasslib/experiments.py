@@ -163,18 +163,19 @@ def _make() -> dict:
     ))
     # the solution-selection effect on the DOS pages: Figs. 1 and 8 with the annealed solution,
     # on the same first realizations (the seeds of Figs. 1 and 8)
-    ex.append(Experiment(
-        "annealed_fig01_tg_dos", "1", "tls",
-        "Fig. 1 with the mean-field solution annealed from 20 T (the authors' code)",
-        (Curve("T=0.05, annealed", dict(N=10000, W=1.0, J=1.0, T=0.05, anneal_from=1.0),
-               ANNEALED_DOS_REALIZATIONS, dict(N=500)),),
-        seed=101, notes="not a figure of the paper: realizations 0-29 of Fig. 1, annealed"))
-    ex.append(Experiment(
-        "annealed_fig08_eg_dos", "8", "eg",
-        "Fig. 8 with the mean-field solution annealed from 20 T (the authors' code)",
-        (Curve("T=0.05, annealed", dict(N=10000, W=1.0, J=1.0, T=0.05, anneal_from=1.0),
-               ANNEALED_DOS_REALIZATIONS, dict(N=500)),),
-        seed=108, notes="not a figure of the paper: realizations 0-29 of Fig. 8, annealed"))
+    by_name = {e.name: e for e in ex}
+    for name, source, figure in (("annealed_fig01_tg_dos", "fig01_tg_dos", "1"),
+                                 ("annealed_fig08_eg_dos", "fig08_eg_dos", "8")):
+        src = by_name[source]
+        (curve,) = src.curves
+        ex.append(Experiment(
+            name, figure, src.model,
+            f"Fig. {int(figure)} with the mean-field solution annealed from 20 T "
+            "(the authors' code)",
+            (Curve(f"{curve.label}, annealed", _annealed(dict(curve.params)),
+                   ANNEALED_DOS_REALIZATIONS, dict(curve.quick_params)),),
+            seed=src.seed, notes=f"not a figure of the paper: realizations 0-29 of Fig. "
+                                 f"{int(figure)}, annealed"))
     ex.extend(_robustness(ex))
     return {e.name: e for e in ex}
 
