@@ -10,8 +10,9 @@ a recomputation must agree with the cache (:mod:`glasslib.comparator`):
 **Code fingerprint.** The physics of a model is the set of top-level definitions (functions,
 classes, constants) of the kernel modules that its realization builder reaches, followed through
 names and ``module.attribute`` references across the kernel modules. Each definition is hashed as
-its abstract syntax tree with docstrings removed (the table of parameter defaults by value, the
-model's own row only), so comments, docstrings, blank lines and
+its abstract syntax tree with docstrings removed; the per-model tables (parameter defaults,
+model versions, stored fields) are hashed by value, the model's own row only, so a new model or
+a new parameter leaves the other models' caches valid. Comments, docstrings, blank lines and
 formatting do not change the fingerprint, and a change to the electron glass does not invalidate
 a TLS-glass cache. Anything reached only dynamically (``getattr``, strings) is not seen: keep the
 kernels plain.
@@ -53,6 +54,7 @@ KERNEL_MODULES = (
     "geometry",
     "analysis",
     "_validation",
+    "monte_carlo",
 )
 
 #: per model, the definitions in :mod:`glasslib.realizations` a realization starts from
@@ -61,6 +63,9 @@ MODEL_ENTRIES = {
     "tls_b1": ("tls_realization", "prepare_realization", "summarize_fields"),
     "eg": ("eg_realization", "prepare_realization", "summarize_fields"),
     "eg_distance": ("eg_distance_realization", "prepare_realization", "summarize_fields"),
+    "tls_mc": ("tls_mc_realization", "prepare_realization", "summarize_fields"),
+    "eg_mc": ("eg_mc_realization", "prepare_realization", "summarize_fields"),
+    "tls_kmc": ("tls_kmc_realization", "prepare_realization", "summarize_fields"),
 }
 
 
@@ -183,14 +188,21 @@ def model_fingerprint(sources: dict[str, str], model: str, defaults: dict | None
     (``defaults``, default: the installed one), not as code: a new parameter of one model, with
     its default, leaves the other models' caches valid.
     """
-    from .realizations import DEFAULTS, MODEL_VERSIONS
+    from .realizations import DEFAULTS, FIELDS, MODEL_VERSIONS
 
     if model not in MODEL_ENTRIES:
         raise ValueError(f"model must be one of {sorted(MODEL_ENTRIES)}, got {model!r}")
     entries = [("realizations", name) for name in MODEL_ENTRIES[model]]
+    # the per-model tables are hashed by value, this model's row only: its field specs (their
+    # classes' code is followed as entries), its version and its defaults
+    specs = FIELDS[model]
+    entries += sorted({("realizations", type(spec).__name__) for spec in specs.values()})
+    fields = json.dumps({name: repr(spec) for name, spec in specs.items()}, sort_keys=True)
     row = json.dumps(DEFAULTS[model] if defaults is None else defaults, sort_keys=True)
-    return fingerprint_sources(sources, entries, extra=f"{model}:{MODEL_VERSIONS[model]}:{row}",
-                               opaque={("realizations", "DEFAULTS")})
+    return fingerprint_sources(
+        sources, entries, extra=f"{model}:{MODEL_VERSIONS[model]}:{row}:{fields}",
+        opaque={("realizations", "DEFAULTS"), ("realizations", "MODEL_VERSIONS"),
+                ("realizations", "FIELDS")})
 
 
 @functools.lru_cache(maxsize=None)

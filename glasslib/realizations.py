@@ -35,7 +35,7 @@ import numba
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import analysis, electron_glass, geometry, tls
+from . import analysis, electron_glass, geometry, mean_field, monte_carlo, tls
 from ._validation import check_choice, check_int, check_real
 
 __all__ = [
@@ -67,7 +67,8 @@ __all__ = [
 ]
 
 #: part of every cache key: bump a model's version when its numbers are meant to change
-MODEL_VERSIONS = {"tls": "2", "tls_b1": "2", "eg": "2", "eg_distance": "2"}
+MODEL_VERSIONS = {"tls": "2", "tls_b1": "2", "eg": "2", "eg_distance": "2",
+                  "tls_mc": "1", "eg_mc": "1", "tls_kmc": "1"}
 
 MODELS = tuple(MODEL_VERSIONS)
 
@@ -81,6 +82,22 @@ DEFAULTS = {
     "eg_distance": dict(N=1000, xi=0.1, r_nn=1.0, r_nn_convention="lattice", density=None),
 }
 DEFAULTS["tls_b1"] = dict(DEFAULTS["tls"], convention="linearized")
+#: Monte Carlo (glasslib.monte_carlo): ``temperatures`` are the anchors of the replica-exchange
+#: ladder (geometric in between, ratio <= ``ladder_ratio``); each anchor is sampled and solved
+#: in mean field on the same realization
+DEFAULTS["tls_mc"] = dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 1.0, 2.0],
+                          ladder_ratio=1.25, sweeps=2000, burn_in=1000, sample_every=50,
+                          r_nn=1.0, r_nn_convention="lattice", prefactor="paper",
+                          tunneling_min=1e-7, tunneling_max=1e-1, tol=1e-8, density=None)
+DEFAULTS["eg_mc"] = dict(N=1000, W=1.0, J=1.0, temperatures=[0.02, 0.05, 0.1, 0.5],
+                         ladder_ratio=1.25, sweeps=2000, burn_in=1000, sample_every=50,
+                         r_nn=1.0, r_nn_convention="lattice", tol=1e-8, density=None)
+#: kinetic Monte Carlo: equilibrate in a uniform field step ``field_step`` (units of T) by replica
+#: exchange up to ``ladder_top`` (units of the energy scale sqrt(W^2 + J^2)), remove it at t = 0
+DEFAULTS["tls_kmc"] = dict(N=1000, W=1.0, J=1.0, T=0.1, field_step=1.0, trajectories=4,
+                           ladder_ratio=1.25, ladder_top=2.0, burn_in=500, sample_every=50,
+                           r_nn=1.0, r_nn_convention="lattice", prefactor="paper",
+                           tunneling_min=1e-7, tunneling_max=1e-1, tol=1e-8, density=None)
 
 #: log10(rate) bin edges shared by every model (0.05 decade)
 RATE_EDGES = np.round(np.arange(-45.0, 10.0 + 1e-9, 0.05), 10)
@@ -88,6 +105,8 @@ RATE_EDGES = np.round(np.arange(-45.0, 10.0 + 1e-9, 0.05), 10)
 LOG_ABS_E_EDGES = np.round(np.arange(-8.0, 4.0 + 1e-9, 0.05), 10)
 #: times of the relaxation curve |delta sigma|(t) / N (Eq. 15), log-spaced
 TIMES = np.logspace(-3, 22, 126)
+#: times of the kinetic Monte Carlo relaxation (units of 1/a, a = 1 in Eq. 10)
+KMC_TIMES = np.logspace(-1, 6, 36)
 #: nearest-neighbour distance bins (units of r_nn) for the Eq. (A1) check
 NN_EDGES = np.linspace(0.0, 3.0, 121)
 #: linear energy bins: this many per unit of the energy scale sqrt(W^2 + J^2)
@@ -124,7 +143,35 @@ def resolve_params(model: str, params: dict | None = None) -> dict:
             out[key] = check_real(key, out[key], positive=True)
     if out.get("xi") is not None:
         out["xi"] = check_real("xi", out["xi"], positive=True)
+    if model in ("tls_mc", "eg_mc", "tls_kmc"):
+        _check_mc_params(model, out)
     return out
+
+
+def _check_mc_params(model: str, out: dict) -> None:
+    """Clear errors for the Monte Carlo models' schedule parameters."""
+    if model != "tls_kmc":
+        temps = out["temperatures"]
+        if not isinstance(temps, (list, tuple)) or len(temps) < 1:
+            raise ValueError(f"temperatures must be a non-empty list, got {temps!r}")
+        out["temperatures"] = [check_real("temperatures[]", t, positive=True) for t in temps]
+        if out["temperatures"] != sorted(set(out["temperatures"])):
+            raise ValueError(f"temperatures must be ascending and distinct, got {temps!r}")
+        out["sweeps"] = check_int("sweeps", out["sweeps"], minimum=1)
+        if not 0 <= out["burn_in"] < out["sweeps"]:
+            raise ValueError(f"burn_in must lie in [0, sweeps), got {out['burn_in']!r}")
+    else:
+        out["trajectories"] = check_int("trajectories", out["trajectories"], minimum=1)
+        out["field_step"] = check_real("field_step", out["field_step"])
+        out["ladder_top"] = check_real("ladder_top", out["ladder_top"], positive=True)
+    out["burn_in"] = check_int("burn_in", out["burn_in"], minimum=0)
+    out["sample_every"] = check_int("sample_every", out["sample_every"], minimum=1)
+    if check_real("ladder_ratio", out["ladder_ratio"], positive=True) <= 1.0:
+        raise ValueError(f"ladder_ratio must exceed 1, got {out['ladder_ratio']!r}")
+    if model == "eg_mc" and out["N"] % 2:
+        raise ValueError(f"the electron glass is half filled: N must be even, got {out['N']}")
+    if model != "eg_mc" and isinstance(out["prefactor"], str):
+        check_choice("prefactor", out["prefactor"], tls.SCE_PREFACTORS)
 
 
 def realization_seed(seed: int, index: int) -> np.random.SeedSequence:
@@ -157,6 +204,8 @@ def axes(model: str, params: dict) -> dict:
     """The bin edges and time grid a model's summary is expressed on (stored with the data)."""
     params = resolve_params(model, params)
     out = {}
+    if model == "tls_kmc":
+        return {"kmc_times": KMC_TIMES}
     if model != "eg_distance":
         out["energy_edges"] = energy_edges(params)
         out["log_abs_energy_edges"] = LOG_ABS_E_EDGES
@@ -280,6 +329,67 @@ class DigestField:
         return [name]
 
 
+@dataclass(frozen=True)
+class StackedHistogramField:
+    """One histogram per entry of the list ``raw[source]`` (e.g. per ladder temperature), stacked
+    into a 2-D count array: :class:`HistogramField` row by row."""
+
+    source: str
+    axis: str
+    transform: str
+
+    def compute(self, name: str, raw: dict, ax: dict) -> dict:
+        one = HistogramField(self.source, self.axis, self.transform)
+        rows = [one.compute(name, {self.source: v}, ax)[name] for v in raw[self.source]]
+        return {name: np.stack(rows).astype(np.int32)}
+
+    def names(self, name):
+        return [name]
+
+
+@dataclass(frozen=True)
+class ExactField:
+    """An integer quantity of a Monte Carlo trajectory (counts, sums of signs, digests): equal
+    trajectories give equal values on every platform, so it must match exactly."""
+
+    source: str
+
+    def compute(self, name: str, raw: dict, ax: dict) -> dict:
+        return {name: np.asarray(raw[self.source], np.int64)}
+
+    def names(self, name):
+        return [name]
+
+
+@dataclass(frozen=True)
+class BoundedField:
+    """A float quantity stored as computed; it must lie within the interval
+    :func:`glasslib.error_bounds.raw_intervals` derives for ``raw[source]``."""
+
+    source: str
+
+    def compute(self, name: str, raw: dict, ax: dict) -> dict:
+        return {name: np.asarray(raw[self.source], np.float64)}
+
+    def names(self, name):
+        return [name]
+
+
+@dataclass(frozen=True)
+class PathField:
+    """A diagnostic of the mean-field solves inside a Monte Carlo model (digests, iteration and
+    update counts, residuals, one per solve): it selects the solver bound, as
+    :class:`SolverField` and :class:`DigestField` do, and is not compared itself."""
+
+    source: str
+
+    def compute(self, name: str, raw: dict, ax: dict) -> dict:
+        return {name: np.asarray(raw[self.source])}
+
+    def names(self, name):
+        return [name]
+
+
 def solution_digest(res) -> int:
     """See :class:`DigestField`."""
     import hashlib
@@ -320,6 +430,27 @@ FIELDS = {
            "unresolved_modes": ExcludedCountField("rates", "spectrum")},
     "eg_distance": {**_rate_fields(), "unresolved_modes": ExcludedCountField("rates", "spectrum"),
                     "nn_counts": HistogramField("nn", "nn_edges", "identity")},
+}
+_MF_PATH_FIELDS = {f"mf_{name}": PathField(f"mf_{name}")
+                   for name in ("digests", "iterations", "site_updates", "residuals")}
+_MC_FIELDS = {
+    **{f"{start}_{kind}": StackedHistogramField(f"{start}_energies", axis, transform)
+       for start in ("mc", "cold", "mf")
+       for kind, axis, transform in (("energy_counts", "energy_edges", "identity"),
+                                     ("log_abs_energy_counts", "log_abs_energy_edges",
+                                      "log10abs"))},
+    "mc_trace": BoundedField("mc_trace"), "cold_trace": BoundedField("cold_trace"),
+    "trace_sweeps": ExactField("trace_sweeps"), "ladder": BoundedField("ladder"),
+    "mc_digests": ExactField("mc_digests"), "mc_accepted": ExactField("mc_accepted"),
+    "mc_swaps": ExactField("mc_swaps"), **_MF_PATH_FIELDS,
+}
+FIELDS["tls_mc"] = dict(_MC_FIELDS)
+FIELDS["eg_mc"] = dict(_MC_FIELDS)
+FIELDS["tls_kmc"] = {
+    "kmc_relaxed_sum": ExactField("kmc_relaxed_sum"), "kmc_events": ExactField("kmc_events"),
+    "mc_P_field_sum": ExactField("mc_P_field_sum"), "mc_P_zero_sum": ExactField("mc_P_zero_sum"),
+    "mc_digests": ExactField("mc_digests"), "mf_delta_P0": BoundedField("mf_delta_P0"),
+    "mf_relaxed": BoundedField("mf_relaxed"), **_MF_PATH_FIELDS,
 }
 _EG_SPECTRUM_ONLY = ("rate_counts", "relaxation", "unresolved_modes")
 
@@ -434,6 +565,178 @@ def eg_distance_realization(params, sample_ss, timings):
     return raw, {"positions": positions, "L": L, "distances": r, "matrix": -A}
 
 
+def _mf_paths(results) -> dict:
+    return {"mf_digests": np.array([solution_digest(r) for r in results], np.int64),
+            "mf_iterations": np.array([r.iterations for r in results], np.int64),
+            "mf_site_updates": np.array([r.site_updates for r in results], np.int64),
+            "mf_residuals": np.array([r.residual for r in results], np.float64)}
+
+
+def _mc_schedule(params, anchors):
+    ladder = monte_carlo.temperature_ladder(anchors, params["ladder_ratio"])
+    targets = [int(np.argmin(np.abs(ladder - T))) for T in anchors]
+    return ladder, targets
+
+
+def _sample_tls(params, sample_ss, dtype=np.float32):
+    return tls.sample_tls_glass(
+        np.random.default_rng(sample_ss), params["N"], params["W"], params["J"],
+        r_nn=params["r_nn"], r_nn_convention=params["r_nn_convention"],
+        tunneling_range=(params["tunneling_min"], params["tunneling_max"]), dtype=dtype,
+        density=params["density"],
+    )
+
+
+def tls_mc_realization(params, sample_ss, order_ss, timings):
+    """TLS glass beyond mean field: the same sample as ``tls``; at every anchor temperature the
+    mean-field solution (Eq. 4, quench) and replica-exchange Monte Carlo of its Ising
+    Hamiltonian from a hot (random) and a cold (mean-field signs at the lowest anchor) start."""
+    t0 = time.perf_counter()
+    glass = _sample_tls(params, sample_ss)
+    anchors = [float(T) for T in params["temperatures"]]
+    ladder, targets = _mc_schedule(params, anchors)
+    solver_ss, hot_ss, cold_ss = order_ss.spawn(3)
+    c = tls.SCE_PREFACTORS.get(params["prefactor"], params["prefactor"]) if isinstance(
+        params["prefactor"], str) else float(params["prefactor"])
+    results = [tls.solve_tls_mean_field(glass, T, prefactor=params["prefactor"],
+                                        rng=np.random.default_rng(solver_ss), tol=params["tol"])
+               for T in anchors]
+    t1 = time.perf_counter()
+    run = dict(rng=None, sweeps=params["sweeps"], burn_in=params["burn_in"],
+               sample_every=params["sample_every"], targets=targets)
+    args = (glass.couplings, glass.asymmetry, glass.tunneling, c, ladder)
+    hot = monte_carlo.tls_parallel_tempering(*args, **dict(run, rng=np.random.default_rng(hot_ss)))
+    cold = monte_carlo.tls_parallel_tempering(
+        *args, **dict(run, rng=np.random.default_rng(cold_ss),
+                      start=np.where(results[0].x >= 0, -1.0, 1.0)))
+    timings.update(sample=t1 - t0, solve=t1 - t0, mc=time.perf_counter() - t1)
+    raw = {
+        "mc_energies": [hot["energies"][t].ravel() for t in targets],
+        "cold_energies": [cold["energies"][t].ravel() for t in targets],
+        "mf_energies": [tls.tls_energies(r.x, glass.tunneling) for r in results],
+        "mc_trace": hot["trace"], "cold_trace": cold["trace"], "trace_sweeps": hot["trace_sweeps"],
+        "ladder": ladder, "mc_digests": np.array([hot["digest"], cold["digest"]], np.int64),
+        "mc_accepted": np.stack([hot["accepted"], cold["accepted"]]),
+        "mc_swaps": np.stack([hot["swaps"], cold["swaps"]]), **_mf_paths(results),
+    }
+    return raw, {"glass": glass, "solvers": results, "c": c, "hot": hot, "cold": cold,
+                 "targets": targets}
+
+
+def eg_mc_realization(params, sample_ss, order_ss, timings):
+    """Electron glass beyond mean field: the same sample as ``eg``; at every anchor temperature
+    the mean-field solution (Eq. 20, half filling, quench) and replica-exchange Monte Carlo of
+    Eq. (19) from a hot (random half filling) and a cold (mean-field occupations at the lowest
+    anchor, half filled by rank) start."""
+    t0 = time.perf_counter()
+    glass = electron_glass.sample_electron_glass(
+        np.random.default_rng(sample_ss), params["N"], params["W"], r_nn=params["r_nn"],
+        r_nn_convention=params["r_nn_convention"],
+        dtype=np.float32 if params["N"] > EG_FLOAT32_ABOVE else np.float64,
+        density=params["density"],
+    )
+    anchors = [float(T) for T in params["temperatures"]]
+    ladder, targets = _mc_schedule(params, anchors)
+    solver_ss, hot_ss, cold_ss = order_ss.spawn(3)
+    results = [electron_glass.solve_eg_mean_field(glass, T, params["J"],
+                                                  rng=np.random.default_rng(solver_ss),
+                                                  tol=params["tol"]) for T in anchors]
+    t1 = time.perf_counter()
+    N = params["N"]
+    n0 = np.zeros(N, np.int8)
+    n0[np.argsort(results[0].x - results[0].mu, kind="stable")[: N // 2]] = 1
+    run = dict(sweeps=params["sweeps"], burn_in=params["burn_in"],
+               sample_every=params["sample_every"], targets=targets)
+    args = (glass.inverse_distances, glass.site_energies, params["J"], ladder)
+    hot = monte_carlo.eg_parallel_tempering(*args, rng=np.random.default_rng(hot_ss), **run)
+    cold = monte_carlo.eg_parallel_tempering(*args, rng=np.random.default_rng(cold_ss),
+                                             start=n0, **run)
+    timings.update(sample=t1 - t0, solve=t1 - t0, mc=time.perf_counter() - t1)
+    raw = {
+        "mc_energies": [hot["energies"][t].ravel() for t in targets],
+        "cold_energies": [cold["energies"][t].ravel() for t in targets],
+        "mf_energies": [r.x - r.mu for r in results],
+        "mc_trace": hot["trace"], "cold_trace": cold["trace"], "trace_sweeps": hot["trace_sweeps"],
+        "ladder": ladder, "mc_digests": np.array([hot["digest"], cold["digest"]], np.int64),
+        "mc_accepted": np.stack([hot["accepted"], cold["accepted"]]),
+        "mc_swaps": np.stack([hot["swaps"], cold["swaps"]]), **_mf_paths(results),
+    }
+    return raw, {"glass": glass, "solvers": results, "hot": hot, "cold": cold,
+                 "targets": targets}
+
+
+def ising_rates(x, tunneling, T):
+    """Eq. (12) in the Ising limit of the kinetic Monte Carlo: ``Delta_0^2 |x| coth(|x|/2T)``
+    (``a = 1``), i.e. the sum of its up and down flip rates at the field ``x``."""
+    return np.asarray(tunneling, float) ** 2 * tls._x_coth_half(np.abs(np.asarray(x, float)), T)
+
+
+def tls_kmc_realization(params, sample_ss, order_ss, timings):
+    """TLS-glass relaxation by kinetic Monte Carlo, and its mean-field prediction.
+
+    Equilibrate ``H_c`` in a uniform field step (``Delta_i -> Delta_i - field_step T``, which
+    raises ``<sigma_i>``) by replica exchange on a ladder from ``T`` to ``ladder_top`` energy
+    scales; ``trajectories`` snapshots ``sample_every`` sweeps apart start kinetic Monte Carlo
+    runs at ``T`` with the field removed; ``P(t) - P(0)`` is summed over them on ``KMC_TIMES``.
+    An equal run without the field gives the equilibrium polarization. Mean field on the same
+    sample: ``c_i = <sigma_i>_field - <sigma_i>_0`` from two solves of Eq. (4) and
+    ``sum_i c_i (exp(-lambda_i t) - 1)`` with the Ising-limit rates :func:`ising_rates` (the
+    field's solve is warm-started from the zero-field solution, so both describe one state)."""
+    t0 = time.perf_counter()
+    glass = _sample_tls(params, sample_ss)
+    T = params["T"]
+    step = params["field_step"] * T
+    top = params["ladder_top"] * float(np.hypot(params["W"], params["J"]))
+    ladder = monte_carlo.temperature_ladder([T, max(top, T * params["ladder_ratio"])],
+                                            params["ladder_ratio"])
+    solver_ss, field_ss, zero_ss, kmc_ss = order_ss.spawn(4)
+    c = tls.SCE_PREFACTORS.get(params["prefactor"], params["prefactor"]) if isinstance(
+        params["prefactor"], str) else float(params["prefactor"])
+    shifted = tls.TLSGlass(glass.positions, glass.L, glass.asymmetry - step, glass.tunneling,
+                           glass.couplings, glass.W, glass.J)
+    res0 = tls.solve_tls_mean_field(glass, T, prefactor=params["prefactor"],
+                                    rng=np.random.default_rng(solver_ss), tol=params["tol"])
+    # the field's solution is continued from the zero-field one (warm start): linear response
+    # around the same mean-field state, not a second, independently selected solution
+    resh = mean_field.solve_fixed_point(glass.couplings, shifted.asymmetry, c, T,
+                                        rng=np.random.default_rng(solver_ss), tol=params["tol"],
+                                        x0=res0.x - step)
+    t1 = time.perf_counter()
+    K = params["trajectories"]
+    sweeps = params["burn_in"] + K * params["sample_every"]
+    run = dict(sweeps=sweeps, burn_in=params["burn_in"], sample_every=params["sample_every"],
+               targets=[0], keep_signs=True)
+    pf = monte_carlo.tls_parallel_tempering(glass.couplings, shifted.asymmetry, glass.tunneling,
+                                            c, ladder, rng=np.random.default_rng(field_ss), **run)
+    p0 = monte_carlo.tls_parallel_tempering(glass.couplings, glass.asymmetry, glass.tunneling,
+                                            c, ladder, rng=np.random.default_rng(zero_ss), **run)
+    t2 = time.perf_counter()
+    relaxed = np.zeros(KMC_TIMES.size, np.int64)
+    events = []
+    digests = [pf["digest"], p0["digest"]]
+    for k, ss in enumerate(kmc_ss.spawn(K)):
+        s0 = pf["signs"][0][k]
+        out = monte_carlo.tls_kmc(glass.couplings, glass.asymmetry, glass.tunneling, c, T, s0,
+                                  KMC_TIMES, rng=np.random.default_rng(ss))
+        relaxed += out["P"] - int(np.sum(s0))
+        events.append(out["events"])
+        digests.append(out["digest"])
+    timings.update(sample=t1 - t0, solve=t1 - t0, mc=t2 - t1, kmc=time.perf_counter() - t2)
+    ci = np.tanh(res0.x / (2 * T)) - np.tanh(resh.x / (2 * T))
+    lam = ising_rates(res0.x, glass.tunneling, T)
+    curve = analysis.relaxation_curve(lam, KMC_TIMES, ci) - float(np.sum(ci))
+    raw = {
+        "kmc_relaxed_sum": relaxed, "kmc_events": np.array(events, np.int64),
+        "mc_P_field_sum": np.int64(np.sum(pf["polarization"][0])),
+        "mc_P_zero_sum": np.int64(np.sum(p0["polarization"][0])),
+        "mc_digests": np.array(digests, np.int64),
+        "mf_delta_P0": np.float64(np.sum(ci) / params["N"]),
+        "mf_relaxed": curve / params["N"], **_mf_paths([res0, resh]),
+    }
+    return raw, {"glass": glass, "shifted": shifted, "solvers": [res0, resh], "c": c,
+                 "ci": ci, "rates": lam}
+
+
 # --------------------------------------------------------------------------- memory
 
 
@@ -456,6 +759,10 @@ def estimate_memory(model: str, params: dict) -> int:
     elif model == "eg":
         kernel = (4 if params["N"] > EG_FLOAT32_ABOVE else 8) * n2
         matrices = kernel + (7 * 8 * n2 if params["xi"] is not None else 0)
+    elif model in ("tls_mc", "tls_kmc"):
+        matrices = 4 * n2  # the float32 couplings; replicas and samples are O(N R)
+    elif model == "eg_mc":
+        matrices = (4 if params["N"] > EG_FLOAT32_ABOVE else 8) * n2
     else:
         matrices = 5 * 8 * n2
     return int(matrices + 800e6)
@@ -497,6 +804,12 @@ def compute_realization(model: str, params: dict, seed: int, index: int, *,
                                                with_b1=model == "tls_b1")
             elif model == "eg":
                 raw, context = eg_realization(params, sample_ss, order_ss, timings)
+            elif model == "tls_mc":
+                raw, context = tls_mc_realization(params, sample_ss, order_ss, timings)
+            elif model == "eg_mc":
+                raw, context = eg_mc_realization(params, sample_ss, order_ss, timings)
+            elif model == "tls_kmc":
+                raw, context = tls_kmc_realization(params, sample_ss, order_ss, timings)
             else:
                 raw, context = eg_distance_realization(params, sample_ss, timings)
             summary = summarize_fields(model, params, raw)

@@ -1,0 +1,489 @@
+"""Beyond mean field: equilibrium Monte Carlo and kinetic Monte Carlo of both glasses.
+
+The paper closes by asking for "more exact numerical methods such as Monte Carlo simulations";
+this module provides them on the very realizations the mean-field solvers use.
+
+**TLS glass, Ising limit.** With ``Delta_0 <= 0.1 << W, J`` the tunnelling is dropped from the
+energetics (kept in the rates). The Ising Hamiltonian whose Weiss (mean-field) equation is
+*exactly* Eq. (4) with prefactor ``c`` is
+
+    H_c(sigma) = 1/2 sum_i Delta_i sigma_i - (c/4) sum_{i != j} J_ij sigma_i sigma_j,
+
+with ``sigma_i = +-1`` (``sigma^z`` eigenvalues). Its local field is
+``h_i = Delta_i - c sum_j J_ij sigma_j``, the energy of the state ``sigma_i`` is ``sigma_i h_i / 2``,
+so ``<sigma_i> = -tanh(h_i / 2T)`` and the Weiss equation ``h_i = Delta_i + c sum_j J_ij
+tanh(h_j / 2T)`` is Eq. (4). The printed Eq. (1) (``S^z = sigma / 2``, pair sum ``-1/2 sum u/r^3
+S S``) is ``H_c`` with ``c = 1/2``; Eq. (3)/(4) as printed use ``c = 1/4`` (``"paper"``, the
+default), the authors' code ``c = 1``: the MC uses whatever ``c`` the mean-field run uses, so the
+coupling scale matches on both sides. Flipping TLS ``i`` costs ``dH = -sigma_i h_i``; the
+single-particle energy of TLS ``i`` in a configuration is ``E_i = sgn(h_i) sqrt(h_i^2 +
+Delta_0i^2)``, Eq. (6) with the instantaneous local field in place of the thermally averaged one.
+
+**Electron glass.** ``n_i in {0, 1}``, exactly ``N/2`` electrons, ``H = sum_i eps_i (n_i - 1/2) +
+(J/2) sum_{i != j} K_ij (n_i - 1/2)(n_j - 1/2)`` with ``K_ij = r_nn / r_ij``; site energies
+``phi_i = eps_i + J sum_j K_ij (n_j - 1/2)``; a move takes an electron from an occupied site
+``i`` to an empty site ``j`` (both uniform among their kind, so the proposal is symmetric) and
+costs ``phi_j - phi_i - J K_ij``. Single-particle energies are ``phi_i - mu`` with ``mu`` fixed
+by ``sum_i f((phi_i - mu)/T) = N/2``, as in the mean-field solver.
+
+**Equilibrium sampler.** Metropolis single moves (random site, or random occupied/empty pair) on
+every replica of a temperature ladder, and replica exchange (parallel tempering) between
+neighbouring temperatures after every sweep (even pairs on even sweeps, odd pairs on odd ones).
+Local fields are updated in O(N) per accepted move; energies are tracked incrementally for the
+exchanges and every stored quantity is recomputed from scratch from the configuration
+(:func:`tls_fields`, :func:`eg_fields`), so no incremental rounding reaches the cache.
+
+**Kinetic Monte Carlo (TLS glass).** Rejection-free (BKL / Gillespie) single-TLS flips with the
+phonon rates of Eq. (10) in the Ising limit, at the *instantaneous* local field:
+``down = Delta_0^2 x (N_B(x) + 1)``, ``up = Delta_0^2 x N_B(x)``, ``x = |h_i|`` (``a = 1``), so
+``up + down = Delta_0^2 x coth(x / 2T)`` is Eq. (12) and ``up / down = exp(-x / T)`` is detailed
+balance for ``H_c``: the stationary state of the dynamics is the equilibrium of the sampler.
+After each flip every field and rate is updated (O(N) per event, no O(N^2) work); the total rate
+is re-summed from scratch, so it does not drift. No rate is cut off: the paper's full
+``Delta_0`` range is simulated, and the slowest TLSs (rates below ``1 / t_max``) simply rarely
+flip within the observed window (see the book).
+
+**Random numbers and determinism.** Every random number comes from a numpy ``Generator`` in
+blocks (site picks, uniforms) and is consumed by compiled loops of IEEE arithmetic and the C
+library's ``exp``/``log``: the same seed gives the same trajectory on any thread layout. Another
+platform could flip a Metropolis decision only if a uniform falls within an ulp of the
+acceptance probability (probability ~ moves x 2^-52); the trajectory digest stored with each
+realization detects it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import numba as nb
+import numpy as np
+
+from . import _sweeps
+from ._validation import check_int, check_real
+
+__all__ = [
+    "ising_coupling",
+    "temperature_ladder",
+    "tls_fields",
+    "tls_energy",
+    "eg_fields",
+    "eg_energy",
+    "tls_parallel_tempering",
+    "eg_parallel_tempering",
+    "tls_kmc",
+    "tls_flip_rates",
+    "trajectory_digest",
+]
+
+def ising_coupling(c: float) -> float:
+    """The pair coefficient ``g`` of ``H = 1/2 sum Delta sigma - g sum_{i != j} J sigma sigma``
+    whose Weiss equation is Eq. (4) with prefactor ``c``: ``g = c / 4`` (module doc)."""
+    return float(c) / 4.0
+
+
+def temperature_ladder(anchors, max_ratio: float = 1.25) -> np.ndarray:
+    """Ascending temperatures containing every anchor, geometric between consecutive anchors
+    with ratio at most ``max_ratio``."""
+    a = np.unique(np.asarray([check_real("anchor", t, positive=True) for t in anchors], float))
+    max_ratio = check_real("max_ratio", max_ratio, positive=True)
+    if max_ratio <= 1.0:
+        raise ValueError(f"max_ratio must exceed 1, got {max_ratio}")
+    out = [a[0]]
+    for lo, hi in zip(a[:-1], a[1:]):
+        steps = max(1, math.ceil(math.log(hi / lo) / math.log(max_ratio) - 1e-12))
+        out.extend(lo * (hi / lo) ** (np.arange(1, steps + 1) / steps))
+        out[-1] = hi
+    return np.asarray(out, float)
+
+
+# --------------------------------------------------------------------------- fields, energies
+
+
+def tls_fields(K, delta, c, s) -> np.ndarray:
+    """``h = Delta - c K sigma`` from scratch (float64 row sums, sequential per row)."""
+    return np.asarray(delta, float) - c * _sweeps.matvec64(K, np.asarray(s, np.float64))
+
+
+def tls_energy(delta, h, s) -> float:
+    """``H_c = 1/4 sum_i sigma_i (Delta_i + h_i)`` (module doc) from the fields ``h``."""
+    s = np.asarray(s, np.float64)
+    return 0.25 * float(np.sum(s * (np.asarray(delta, float) + h)))
+
+
+def eg_fields(K, eps, J, n) -> np.ndarray:
+    """``phi = eps + J K (n - 1/2)`` from scratch."""
+    return np.asarray(eps, float) + J * _sweeps.matvec64(K, np.asarray(n, np.float64) - 0.5)
+
+
+def eg_energy(eps, phi, n) -> float:
+    """``H = 1/2 sum_i (n_i - 1/2)(eps_i + phi_i)`` from the site energies ``phi``."""
+    m = np.asarray(n, np.float64) - 0.5
+    return 0.5 * float(np.sum(m * (np.asarray(eps, float) + phi)))
+
+
+# --------------------------------------------------------------------------- compiled loops
+
+
+@nb.njit(cache=True, fastmath=False)
+def _tls_sweeps(K, c, betas, rep_at, s, h, energy, sites, uniforms, swap_u, sweep0,
+                accepted, swaps):
+    """Metropolis sweeps of every replica, each followed by an exchange attempt."""
+    n_sweeps, R, N = sites.shape
+    for k in range(n_sweeps):
+        for t in range(R):
+            r = rep_at[t]
+            beta = betas[t]
+            for m in range(N):
+                i = sites[k, t, m]
+                si = s[r, i]
+                dE = -si * h[r, i]
+                if dE <= 0.0 or uniforms[k, t, m] < np.exp(-beta * dE):
+                    f = 2.0 * c * si
+                    row = K[i]
+                    for j in range(N):
+                        h[r, j] += f * np.float64(row[j])
+                    s[r, i] = -si
+                    energy[r] += dE
+                    accepted[t] += 1
+        first = (sweep0 + k) % 2
+        for t in range(first, R - 1, 2):
+            a, b = rep_at[t], rep_at[t + 1]
+            x = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
+            if x >= 0.0 or swap_u[k, t] < np.exp(x):
+                rep_at[t], rep_at[t + 1] = b, a
+                swaps[t] += 1
+
+
+@nb.njit(cache=True, fastmath=False)
+def _eg_sweeps(K, J, betas, rep_at, occ, emp, n, phi, energy, picks_o, picks_e, uniforms,
+               swap_u, sweep0, accepted, swaps):
+    """Metropolis hop sweeps (N attempted hops per replica), each followed by exchanges."""
+    n_sweeps, R, N = picks_o.shape
+    M = occ.shape[1]
+    E = emp.shape[1]
+    for k in range(n_sweeps):
+        for t in range(R):
+            r = rep_at[t]
+            beta = betas[t]
+            for m in range(N):
+                a = picks_o[k, t, m] % M
+                b = picks_e[k, t, m] % E
+                i = occ[r, a]
+                j = emp[r, b]
+                dE = phi[r, j] - phi[r, i] - J * np.float64(K[i, j])
+                if dE <= 0.0 or uniforms[k, t, m] < np.exp(-beta * dE):
+                    ri = K[i]
+                    rj = K[j]
+                    for q in range(N):
+                        phi[r, q] += J * (np.float64(rj[q]) - np.float64(ri[q]))
+                    n[r, i] = 0
+                    n[r, j] = 1
+                    occ[r, a] = j
+                    emp[r, b] = i
+                    energy[r] += dE
+                    accepted[t] += 1
+        first = (sweep0 + k) % 2
+        for t in range(first, R - 1, 2):
+            a, b = rep_at[t], rep_at[t + 1]
+            x = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
+            if x >= 0.0 or swap_u[k, t] < np.exp(x):
+                rep_at[t], rep_at[t + 1] = b, a
+                swaps[t] += 1
+
+
+@nb.njit(cache=True, fastmath=False, inline="always")
+def _flip_rate(g2, hj, sj, T):
+    x = abs(hj)
+    z = x / T
+    if z < 1e-12:
+        down = g2 * T
+    else:
+        down = g2 * x / (-np.expm1(-z))
+    if sj * hj > 0.0:  # upper state: the flip goes down
+        return down
+    return down * np.exp(-z)
+
+
+@nb.njit(cache=True, fastmath=False)
+def _tls_kmc(K, c, g2, T, s, h, rates, t_now, times, k_next, P, u, out_P, t_max):
+    """Advance the BKL loop until ``t_max`` or the uniforms run out; returns
+    (time, next grid index, polarization, events done, uniforms used)."""
+    N = s.shape[0]
+    used = 0
+    events = 0
+    n_u = u.shape[0]
+    n_t = times.shape[0]
+    while used + 2 <= n_u:
+        total = 0.0
+        for j in range(N):
+            total += rates[j]
+        dt = -np.log1p(-u[used]) / total
+        target = u[used + 1] * total
+        used += 2
+        t_new = t_now + dt
+        while k_next < n_t and times[k_next] < t_new:
+            out_P[k_next] = P
+            k_next += 1
+        if t_new > t_max:
+            return t_max, k_next, P, events, used
+        acc = 0.0
+        i = N - 1
+        for j in range(N):
+            acc += rates[j]
+            if target < acc:
+                i = j
+                break
+        si = s[i]
+        f = 2.0 * c * si
+        row = K[i]
+        for j in range(N):
+            h[j] += f * np.float64(row[j])
+        s[i] = -si
+        P -= 2 * si
+        for j in range(N):
+            rates[j] = _flip_rate(g2[j], h[j], s[j], T)
+        t_now = t_new
+        events += 1
+    return t_now, k_next, P, events, used
+
+
+@nb.njit(cache=True, fastmath=False)
+def _all_rates(g2, h, s, T):
+    out = np.empty(h.shape[0])
+    for j in range(h.shape[0]):
+        out[j] = _flip_rate(g2[j], h[j], s[j], T)
+    return out
+
+
+def tls_flip_rates(tunneling, h, s, T: float) -> np.ndarray:
+    """The KMC flip rate of every TLS in configuration ``s`` with fields ``h`` (module doc)."""
+    g2 = np.asarray(tunneling, float) ** 2
+    return _all_rates(g2, np.asarray(h, float), np.asarray(s, np.float64), float(T))
+
+
+# --------------------------------------------------------------------------- drivers
+
+
+def trajectory_digest(*arrays) -> int:
+    """First 63 bits of the SHA-256 of the arrays' bytes (configurations, counters)."""
+    d = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        d.update(str(a.dtype).encode())
+        d.update(a.tobytes())
+    return int(d.hexdigest()[:16], 16) >> 1
+
+
+class _Ladder:
+    """Replica-exchange state shared by both glasses."""
+
+    def __init__(self, temperatures):
+        self.T = np.asarray(temperatures, float)
+        if self.T.ndim != 1 or self.T.size < 1 or np.any(np.diff(self.T) <= 0):
+            raise ValueError("temperatures must be a non-empty ascending 1-D array")
+        self.betas = 1.0 / self.T
+        R = self.T.size
+        self.rep_at = np.arange(R, dtype=np.int64)
+        self.accepted = np.zeros(R, np.int64)
+        self.swaps = np.zeros(max(R - 1, 1), np.int64)
+
+
+def _checkpoints(sweeps: int, per_decade: int = 8) -> np.ndarray:
+    """Sweep counts, log-spaced from 1 to ``sweeps`` (always including ``sweeps``)."""
+    pts = np.unique(np.round(np.logspace(0, np.log10(max(sweeps, 1)),
+                                         per_decade * max(1, int(np.ceil(np.log10(max(sweeps, 2)))))
+                                         + 1)).astype(np.int64))
+    pts = pts[(pts >= 1) & (pts <= sweeps)]
+    return np.unique(np.concatenate([pts, [sweeps]])).astype(np.int64)
+
+
+def _run_ladder(step, rng, sweeps, burn_in, sample_every, measure, trace):
+    """Shared sweep loop: one sweep (and its exchanges) at a time, each with freshly drawn random
+    numbers; the trace at log-spaced checkpoints, samples after ``burn_in`` every
+    ``sample_every`` sweeps."""
+    checkpoints = set(int(x) for x in _checkpoints(sweeps))
+    samples, trace_rows = [], []
+    for done in range(1, sweeps + 1):
+        step(1, done - 1, rng)
+        if done in checkpoints:
+            trace_rows.append((done, trace()))
+        if done > burn_in and (done - burn_in) % sample_every == 0:
+            samples.append(measure())
+    return samples, trace_rows
+
+
+def tls_parallel_tempering(K, delta, tunneling, c, temperatures, *, rng, sweeps: int,
+                           burn_in: int, sample_every: int, start="hot", targets=None,
+                           keep_signs: bool = False):
+    """Parallel tempering of ``H_c`` (module doc) on the ladder ``temperatures``.
+
+    ``start``: ``"hot"`` (independent random signs per replica) or an array of signs (every
+    replica starts there: e.g. the mean-field solution's ``-sgn(Delta')``, a cold start).
+    ``targets``: ladder indices whose replica is sampled (default: all). Returns a dict with
+    ``energies`` (``{target: (samples, N)`` single-particle energies ``E_i``}),
+    ``polarization`` (``{target: (samples,)`` sum of signs}), with ``keep_signs`` ``signs``
+    (``{target: (samples, N)`` the sampled configurations}), ``trace`` (sweeps, energy per
+    site of every ladder slot, from scratch), ``accepted``, ``swaps`` and ``digest``.
+    """
+    K = np.asarray(K)
+    delta = np.asarray(delta, float)
+    N = delta.shape[0]
+    g = np.asarray(tunneling, float)
+    c = float(c)
+    sweeps = check_int("sweeps", sweeps, minimum=1)
+    burn_in = check_int("burn_in", burn_in, minimum=0)
+    sample_every = check_int("sample_every", sample_every, minimum=1)
+    lad = _Ladder(temperatures)
+    R = lad.T.size
+    targets = list(range(R)) if targets is None else [int(t) for t in targets]
+    if isinstance(start, str):
+        if start != "hot":
+            raise ValueError(f"start must be 'hot' or an array of signs, got {start!r}")
+        s = np.where(rng.random((R, N)) < 0.5, -1.0, 1.0)
+    else:
+        s0 = np.asarray(start, float)
+        if s0.shape != (N,) or not np.all(np.abs(s0) == 1.0):
+            raise ValueError("start must hold N signs +-1")
+        s = np.tile(s0, (R, 1))
+    h = np.stack([tls_fields(K, delta, c, s[r]) for r in range(R)])
+    energy = np.array([tls_energy(delta, h[r], s[r]) for r in range(R)])
+
+    def step(block, sweep0, rng):
+        sites = rng.integers(0, N, size=(block, R, N))
+        uniforms = rng.random((block, R, N))
+        swap_u = rng.random((block, max(R - 1, 1)))
+        _tls_sweeps(K, c, lad.betas, lad.rep_at, s, h, energy, sites, uniforms, swap_u,
+                    sweep0, lad.accepted, lad.swaps)
+
+    def measure():
+        out = {}
+        for t in targets:
+            r = lad.rep_at[t]
+            hf = tls_fields(K, delta, c, s[r])
+            E = np.sqrt(hf * hf + g * g)
+            out[t] = (np.where(hf >= 0, E, -E), int(np.sum(s[r])), s[r].copy())
+        return out
+
+    def trace():
+        return np.array([tls_energy(delta, tls_fields(K, delta, c, s[r]), s[r]) / N
+                         for r in lad.rep_at])
+
+    samples, rows = _run_ladder(step, rng, sweeps, burn_in, sample_every, measure, trace)
+    out = {
+        "energies": {t: np.array([smp[t][0] for smp in samples]) for t in targets},
+        "polarization": {t: np.array([smp[t][1] for smp in samples], np.int64) for t in targets},
+        "trace_sweeps": np.array([r[0] for r in rows], np.int64),
+        "trace": np.array([r[1] for r in rows]),
+        "accepted": lad.accepted.copy(), "swaps": lad.swaps.copy(),
+        "final_signs": s[lad.rep_at].copy(),
+        "digest": trajectory_digest(s.astype(np.int8), lad.rep_at, lad.accepted, lad.swaps),
+    }
+    if keep_signs:
+        out["signs"] = {t: np.array([smp[t][2] for smp in samples]) for t in targets}
+    return out
+
+
+def eg_parallel_tempering(K, eps, J, temperatures, *, rng, sweeps: int, burn_in: int,
+                          sample_every: int, start="hot", targets=None):
+    """Parallel tempering of the electron glass at exact half filling (module doc).
+
+    ``start``: ``"hot"`` (a uniformly random half filling per replica) or an occupation array
+    (0/1, N/2 ones) for every replica. Returns ``energies`` (``phi_i - mu`` per sample), the
+    trace, counters and ``digest`` as :func:`tls_parallel_tempering`.
+    """
+    from .mean_field import half_filling_mu
+
+    K = np.asarray(K)
+    eps = np.asarray(eps, float)
+    N = eps.shape[0]
+    if N % 2:
+        raise ValueError(f"half filling needs an even number of sites, got N = {N}")
+    J = float(J)
+    sweeps = check_int("sweeps", sweeps, minimum=1)
+    burn_in = check_int("burn_in", burn_in, minimum=0)
+    sample_every = check_int("sample_every", sample_every, minimum=1)
+    lad = _Ladder(temperatures)
+    R = lad.T.size
+    targets = list(range(R)) if targets is None else [int(t) for t in targets]
+    n = np.zeros((R, N), np.int8)
+    if isinstance(start, str):
+        if start != "hot":
+            raise ValueError(f"start must be 'hot' or an occupation array, got {start!r}")
+        for r in range(R):
+            n[r, rng.permutation(N)[: N // 2]] = 1
+    else:
+        n0 = np.asarray(start)
+        if n0.shape != (N,) or int(np.sum(n0 == 1)) != N // 2 or not np.all((n0 == 0) | (n0 == 1)):
+            raise ValueError("start must hold N occupations 0/1 with N/2 ones")
+        n[:] = n0.astype(np.int8)
+    occ = np.stack([np.flatnonzero(n[r] == 1) for r in range(R)]).astype(np.int64)
+    emp = np.stack([np.flatnonzero(n[r] == 0) for r in range(R)]).astype(np.int64)
+    phi = np.stack([eg_fields(K, eps, J, n[r]) for r in range(R)])
+    energy = np.array([eg_energy(eps, phi[r], n[r]) for r in range(R)])
+    M = N // 2
+
+    def step(block, sweep0, rng):
+        picks_o = rng.integers(0, M, size=(block, R, N))
+        picks_e = rng.integers(0, N - M, size=(block, R, N))
+        uniforms = rng.random((block, R, N))
+        swap_u = rng.random((block, max(R - 1, 1)))
+        _eg_sweeps(K, J, lad.betas, lad.rep_at, occ, emp, n, phi, energy, picks_o, picks_e,
+                   uniforms, swap_u, sweep0, lad.accepted, lad.swaps)
+
+    def measure():
+        out = {}
+        for t in targets:
+            r = lad.rep_at[t]
+            pf = eg_fields(K, eps, J, n[r])
+            mu = half_filling_mu(pf, lad.T[t])
+            out[t] = (pf - mu, mu)
+        return out
+
+    def trace():
+        return np.array([eg_energy(eps, eg_fields(K, eps, J, n[r]), n[r]) / N
+                         for r in lad.rep_at])
+
+    samples, rows = _run_ladder(step, rng, sweeps, burn_in, sample_every, measure, trace)
+    return {
+        "energies": {t: np.array([smp[t][0] for smp in samples]) for t in targets},
+        "mu": {t: np.array([smp[t][1] for smp in samples]) for t in targets},
+        "trace_sweeps": np.array([r[0] for r in rows], np.int64),
+        "trace": np.array([r[1] for r in rows]),
+        "accepted": lad.accepted.copy(), "swaps": lad.swaps.copy(),
+        "occupations": n[lad.rep_at].copy(),
+        "digest": trajectory_digest(n, lad.rep_at, lad.accepted, lad.swaps),
+    }
+
+
+def tls_kmc(K, delta, tunneling, c, T, s0, times, *, rng, block: int = 1 << 16):
+    """Kinetic Monte Carlo of the TLS glass from the signs ``s0`` (module doc).
+
+    Records the polarization ``P = sum_i sigma_i`` at every time of ``times`` (ascending, > 0)
+    up to ``t_max = times[-1]``. Returns ``P`` (int64 per time), the final signs, the number of
+    events and a digest of the trajectory.
+    """
+    K = np.asarray(K)
+    delta = np.asarray(delta, float)
+    N = delta.shape[0]
+    times = np.asarray(times, float)
+    if times.ndim != 1 or times.size < 1 or np.any(np.diff(times) <= 0) or times[0] <= 0:
+        raise ValueError("times must be ascending and positive")
+    T = check_real("T", T, positive=True)
+    s = np.asarray(s0, np.float64).copy()
+    if s.shape != (N,) or not np.all(np.abs(s) == 1.0):
+        raise ValueError("s0 must hold N signs +-1")
+    g2 = np.asarray(tunneling, float) ** 2
+    h = tls_fields(K, delta, float(c), s)
+    rates = _all_rates(g2, h, s, T)
+    out_P = np.zeros(times.size, np.int64)
+    t_now, k_next, P, events = 0.0, 0, int(np.sum(s)), 0
+    t_max = float(times[-1])
+    while t_now < t_max:
+        u = rng.random(block)
+        t_now, k_next, P, ev, used = _tls_kmc(K, float(c), g2, T, s, h, rates, t_now, times,
+                                              k_next, P, u, out_P, t_max)
+        events += ev
+    out_P[k_next:] = P
+    return {"P": out_P, "signs": s, "events": events,
+            "digest": trajectory_digest(s.astype(np.int8), out_P, np.int64(events))}
