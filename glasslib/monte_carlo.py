@@ -10,9 +10,9 @@ energetics (kept in the rates). The Ising Hamiltonian whose Weiss (mean-field) e
     H_c(sigma) = 1/2 sum_i Delta_i sigma_i - (c/4) sum_{i != j} J_ij sigma_i sigma_j,
 
 with ``sigma_i = +-1`` (``sigma^z`` eigenvalues). Its local field is
-``h_i = Delta_i - c sum_j J_ij sigma_j``, the energy of the state ``sigma_i`` is ``sigma_i h_i / 2``,
-so ``<sigma_i> = -tanh(h_i / 2T)`` and the Weiss equation ``h_i = Delta_i + c sum_j J_ij
-tanh(h_j / 2T)`` is Eq. (4). The printed Eq. (1) (``S^z = sigma / 2``, pair sum ``-1/2 sum u/r^3
+``h_i = Delta_i - c sum_j J_ij sigma_j``, the energy of the state ``sigma_i`` is
+``sigma_i h_i / 2``, so ``<sigma_i> = -tanh(h_i / 2T)`` and the Weiss equation
+``h_i = Delta_i + c sum_j J_ij tanh(h_j / 2T)`` is Eq. (4). The printed Eq. (1) (``S^z = sigma / 2``, pair sum ``-1/2 sum u/r^3
 S S``) is ``H_c`` with ``c = 1/2``; Eq. (3)/(4) as printed use ``c = 1/4`` (``"paper"``, the
 default), the authors' code ``c = 1``: the MC uses whatever ``c`` the mean-field run uses, so the
 coupling scale matches on both sides. Flipping TLS ``i`` costs ``dH = -sigma_i h_i``; the
@@ -90,7 +90,7 @@ def temperature_ladder(anchors, max_ratio: float = 1.25) -> np.ndarray:
     if max_ratio <= 1.0:
         raise ValueError(f"max_ratio must exceed 1, got {max_ratio}")
     out = [a[0]]
-    for lo, hi in zip(a[:-1], a[1:]):
+    for lo, hi in zip(a[:-1], a[1:], strict=True):
         steps = max(1, math.ceil(math.log(hi / lo) / math.log(max_ratio) - 1e-12))
         out.extend(lo * (hi / lo) ** (np.arange(1, steps + 1) / steps))
         out[-1] = hi
