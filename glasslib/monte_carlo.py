@@ -9,15 +9,15 @@ energetics (kept in the rates). The Ising Hamiltonian whose Weiss (mean-field) e
 
     H_c(sigma) = 1/2 sum_i Delta_i sigma_i - (c/4) sum_{i != j} J_ij sigma_i sigma_j,
 
-with ``sigma_i = +-1`` (``sigma^z`` eigenvalues). Its local field is
-``h_i = Delta_i - c sum_j J_ij sigma_j``, the energy of the state ``sigma_i`` is
-``sigma_i h_i / 2``, so ``<sigma_i> = -tanh(h_i / 2T)`` and the Weiss equation
-``h_i = Delta_i + c sum_j J_ij tanh(h_j / 2T)`` is Eq. (4). The printed
-Eq. (1) (``S^z = sigma / 2``, pair sum ``-1/2 sum u/r^3 S S``) is ``H_c`` with ``c = 1/2``; Eq. (3)/(4) as printed use ``c = 1/4`` (``"paper"``, the
-default), the authors' code ``c = 1``: the MC uses whatever ``c`` the mean-field run uses, so the
-coupling scale matches on both sides. Flipping TLS ``i`` costs ``dH = -sigma_i h_i``; the
-single-particle energy of TLS ``i`` in a configuration is ``E_i = sgn(h_i) sqrt(h_i^2 +
-Delta_0i^2)``, Eq. (6) with the instantaneous local field in place of the thermally averaged one.
+with ``sigma_i = +-1`` (``sigma^z`` eigenvalues). Its local field is ``h_i = Delta_i - c sum_j J_ij
+sigma_j``, the energy of the state ``sigma_i`` is ``sigma_i h_i / 2``, so ``<sigma_i> = -tanh(h_i /
+2T)`` and the Weiss equation ``h_i = Delta_i + c sum_j J_ij tanh(h_j / 2T)`` is Eq. (4). The
+printed Eq. (1) (``S^z = sigma / 2``, pair sum ``-1/2 sum u/r^3 S S``) is ``H_c`` with ``c = 1/2``;
+Eq. (3)/(4) as printed use ``c = 1/4`` (``"paper"``, the default), the authors' code ``c = 1``: the
+MC uses whatever ``c`` the mean-field run uses, so the coupling scale matches on both sides.
+Flipping TLS ``i`` costs ``dH = -sigma_i h_i``; the single-particle energy of TLS ``i`` in a
+configuration is ``E_i = sgn(h_i) sqrt(h_i^2 + Delta_0i^2)``, Eq. (6) with the instantaneous local
+field in place of the thermally averaged one.
 
 **Electron glass.** ``n_i in {0, 1}``, exactly ``N/2`` electrons, ``H = sum_i eps_i (n_i - 1/2) +
 (J/2) sum_{i != j} K_ij (n_i - 1/2)(n_j - 1/2)`` with ``K_ij = r_nn / r_ij``; site energies
