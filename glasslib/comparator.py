@@ -28,6 +28,17 @@ Two levels (the book's *Reproducibility* page states them for readers):
       interval; ``solution_digest``, ``iterations`` and ``site_updates`` describe the solver's
       path and are not compared: they select the solver's bound (identical solution: none; same
       path: rounding propagation; different path: the residual bound, much wider, reported).
+
+    The Monte Carlo models (:mod:`glasslib.monte_carlo`) add three kinds:
+
+    - integer quantities of a trajectory (:class:`~glasslib.realizations.ExactField`: counts,
+      sums of signs, digests) exactly: if a trajectory digest differs, the trajectory diverged
+      (a decision flipped), which is reported as such rather than as a numerical mismatch;
+    - stacked histograms (:class:`~glasslib.realizations.StackedHistogramField`, one per
+      temperature) row by row as histogram counts;
+    - bounded floats (:class:`~glasslib.realizations.BoundedField`) within their intervals;
+      the mean-field path fields (:class:`~glasslib.realizations.PathField`) select the bound of
+      each solve, as ``solution_digest`` does.
 """
 
 from __future__ import annotations
@@ -38,12 +49,16 @@ import numpy as np
 
 from . import error_bounds as EB
 from .realizations import (
+    BoundedField,
     DigestField,
+    ExactField,
     ExcludedCountField,
     HistogramField,
+    PathField,
     RelaxationField,
     SolverField,
     SortedField,
+    StackedHistogramField,
     _field_specs,
     axes,
     resolve_params,
@@ -265,6 +280,43 @@ def _check_field(name, spec, row, iv, fresh, ax, problems, params):
         # iterations, site_updates: the solver's path (decides which bound applies)
     elif isinstance(spec, DigestField):
         pass  # equal or not, it only selects the solver bound (error_bounds.raw_intervals)
+    elif isinstance(spec, ExactField):
+        if name == "mc_digests":
+            return  # reported once, as a diverged trajectory (error_bounds.raw_intervals)
+        a, b = np.asarray(row[name]), np.asarray(fresh.summary[name])
+        if a.shape != b.shape or not np.array_equal(a, b):
+            problems.append(f"{name}: cached {a.ravel()[:4].tolist()} differs from recomputed "
+                            f"{b.ravel()[:4].tolist()} (an exact Monte Carlo quantity)")
+    elif isinstance(spec, StackedHistogramField):
+        one = HistogramField(spec.source, spec.axis, spec.transform)
+        counts = np.asarray(row[name])
+        ivs = iv[spec.source]
+        if counts.shape[0] != len(ivs):
+            problems.append(f"{name}: {counts.shape[0]} rows, expected {len(ivs)}")
+            return
+        for k, v in enumerate(ivs):
+            sub = []
+            _check_histogram(name, one, {name: counts[k]}, v, ax, sub)
+            problems.extend(f"{p} (row {k})" for p in sub)
+    elif isinstance(spec, BoundedField):
+        v = iv[spec.source]
+        got = np.asarray(row[name], float).ravel()
+        lo, hi = np.ravel(v.lo), np.ravel(v.hi)
+        if got.shape != lo.shape:
+            problems.append(f"{name}: {got.size} values, expected {lo.size}")
+        elif np.any((got < lo) | (got > hi)):
+            k = int(np.argmax((got < lo) | (got > hi)))
+            problems.append(f"{name}[{k}]: cached {got[k]:.17g} outside "
+                            f"[{lo[k]:.17g}, {hi[k]:.17g}]")
+    elif isinstance(spec, PathField):
+        # selects the bound of each mean-field solve (error_bounds._mf_path); the residuals must
+        # be below the solver's tolerance on both sides wherever the recomputed solve converged
+        if name == "mf_residuals":
+            got = np.asarray(row[name], float)
+            for k, res in enumerate(fresh.context["solvers"]):
+                if res.converged and not float(got[k]) < res.tol:
+                    problems.append(f"{name}[{k}]: cached {float(got[k]):.3e} not below tol "
+                                    f"{res.tol:.1e}")
     else:  # pragma: no cover - every field type is handled above
         raise TypeError(f"no comparison rule for {type(spec).__name__}")
 
@@ -289,6 +341,9 @@ def compare_realization(row: dict, fresh, *, level: str, index: int = -1) -> Com
                 problems.append(f"{name}: not bit-identical")
         return Comparison(index, level, problems)
     iv = EB.raw_intervals(fresh, row)
+    if iv.get("mc_problem"):
+        problems.append(iv["mc_problem"])
+        return Comparison(index, level, problems, "diverged")
     ax = axes(fresh.model, params)
     for name, spec in _field_specs(fresh.model, params).items():
         _check_field(name, spec, row, iv, fresh, ax, problems, params)

@@ -366,6 +366,9 @@ def raw_intervals(real, row: dict) -> dict:
         else:
             path = "diverged"
     out["path"] = path
+    if model in ("tls_mc", "eg_mc", "tls_kmc"):
+        out.update(_mc_intervals(real, row))
+        return out
     if model in ("tls", "tls_b1"):
         glass = ctx["glass"]
         g = glass.tunneling
@@ -410,3 +413,174 @@ def raw_intervals(real, row: dict) -> dict:
         dnn = dnn + 2.0 * EPS * raw["nn"]
         out["nn"] = Interval(raw["nn"] - dnn, raw["nn"] + dnn)
     return out
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+
+
+def _mf_path(row, k: int, res) -> str:
+    """How the ``k``-th mean-field solve of a Monte Carlo model compares (see
+    :func:`raw_intervals`), from its ``mf_*`` path fields."""
+    from .realizations import solution_digest
+
+    if int(row["mf_digests"][k]) == solution_digest(res):
+        return "identical"
+    if (int(row["mf_iterations"][k]) == int(res.iterations)
+            and int(row["mf_site_updates"][k]) == int(res.site_updates)):
+        return "same"
+    return "diverged"
+
+
+def _sum_halfwidth(n: int, abs_sum) -> np.ndarray:
+    """Difference bound of a float64 sum of ``n`` terms whose absolute values sum to
+    ``abs_sum``, however it is ordered (numpy's pairwise sum picks its order by SIMD level):
+    ``(n + 8) eps abs_sum`` per platform, twice."""
+    return 2.0 * (n + 8) * EPS * np.asarray(abs_sum, float)
+
+
+def half_filling_mu_halfwidth(x, mu: float, T: float) -> float:
+    """Difference bound of :func:`glasslib.mean_field.half_filling_mu` for the same ``x``.
+
+    The root function ``-1/2 sum_i tanh((x_i - mu)/2T)`` differs between platforms by at most
+    ``(2 SIMD_ULP + 4) eps N`` per evaluation (numpy's tanh, the subtraction and the division,
+    then the sum of ``N`` terms of size <= 1, ``(N + 8) eps N``): ``delta_f = (2 SIMD_ULP + N +
+    12) eps N``. Its slope in ``mu`` is ``S = sum_i sech^2((x_i - mu)/2T) / 4T``; a root moves by
+    ``delta_f / S`` (the function is monotonic, and ``S`` is evaluated at the root, where the
+    curvature is negligible on that scale), and Brent's method stops within ``xtol + rtol |mu|``
+    (1e-14 + 8.9e-16 |mu|) of each platform's root: twice that, doubled for the bracket side."""
+    x = np.asarray(x, float)
+    N = x.size
+    z = np.abs(x - mu) / (2.0 * T)
+    slope = float(np.sum(4.0 * np.exp(-2.0 * z) / (1.0 + np.exp(-2.0 * z)) ** 2)) / (4.0 * T)
+    delta_f = (2.0 * SIMD_ULP + N + 12) * EPS * N
+    return delta_f / max(slope, 1e-300) + 4.0 * (1e-14 + 8.9e-16 * abs(mu))
+
+
+def _mc_trajectory_problem(row, fresh_digests) -> str | None:
+    cached = np.asarray(row["mc_digests"], np.int64)
+    fresh = np.asarray(fresh_digests, np.int64)
+    if cached.shape != fresh.shape or not np.array_equal(cached, fresh):
+        bad = [int(k) for k in np.flatnonzero(cached != fresh)] if cached.shape == fresh.shape \
+            else "all"
+        return (f"Monte Carlo trajectory diverged (digests differ, run {bad}): a platform "
+                "flipped a Metropolis or event decision (probability ~ moves x 2^-52), the "
+                "cached values are another valid sample; compare statistically, or recompute")
+    return None
+
+
+def _mc_intervals(real, row) -> dict:
+    """Intervals of the raw quantities of ``tls_mc``, ``eg_mc`` and ``tls_kmc``.
+
+    A Monte Carlo trajectory is a sequence of decisions taken with IEEE arithmetic from the same
+    random numbers, so equal trajectory digests mean equal configurations at every sample.
+    Given those, everything computed from a configuration in compiled sequential loops (the
+    local fields ``h`` and site energies ``phi``) has the same bits; what remains is (a) the
+    tunnelling amplitudes (:func:`_tunneling_rel`) in ``E = sgn(h) sqrt(h^2 + Delta_0^2)``,
+    ``|dE| <= g_rel Delta_0 + 4 eps |E|`` (the sign is that of ``h``: exact); (b) the electron
+    glass's ``mu`` (:func:`half_filling_mu_halfwidth`); (c) numpy sums of energies in the traces
+    (:func:`_sum_halfwidth`, with ``|sigma_i (Delta_i + h_i)| <= 2 |Delta_i| + |c| sum_j
+    |K_ij|``, resp. ``|(n_i - 1/2)(eps_i + phi_i)| <= |eps_i| + J sum_j |K_ij| / 2``, for every
+    configuration); (d) the ladder's numpy powers (``2 SIMD_ULP + 4`` eps relative); (e) the
+    mean-field solves, as for the mean-field models, one path per solve. If the digests differ,
+    ``"mc_problem"`` says so and the comparator reports it.
+    """
+    model, p, raw, ctx = real.model, real.params, real.raw, real.context
+    glass = ctx["glass"]
+    out: dict = {"mc_problem": _mc_trajectory_problem(row, raw["mc_digests"])}
+    N = p["N"]
+    solvers = ctx["solvers"]
+    paths = [_mf_path(row, k, res) for k, res in enumerate(solvers)]
+    out["mf_paths"] = paths
+    rows = abs_row_sums(glass.couplings if model != "eg_mc" else glass.inverse_distances)
+    if model in ("tls_mc", "tls_kmc"):
+        c = ctx["c"]
+        g = glass.tunneling
+        g_rel = _tunneling_rel(p)
+        fields = ([glass.asymmetry, ctx["shifted"].asymmetry] if model == "tls_kmc"
+                  else [glass.asymmetry] * len(solvers))
+        dxs = [_solver_halfwidth(glass.couplings, b, c, res.x, 0.0, path,
+                                 (float(row["mf_residuals"][k]), res.residual))
+               for k, (res, path, b) in enumerate(zip(solvers, paths, fields, strict=True))]
+    if model == "tls_mc":
+        for key in ("mc_energies", "cold_energies"):
+            ivs = []
+            for E in raw[key]:
+                gg = np.resize(g, E.size)  # samples are stacked configurations of N sites
+                dE = g_rel * gg + 4.0 * EPS * np.abs(E)
+                ivs.append(Interval(E - dE, E + dE))
+            out[key] = ivs
+        out["mf_energies"] = [_tls_energy_interval(res.x, dx, g, g_rel)[0]
+                              for res, dx in zip(solvers, dxs, strict=True)]
+        term = 0.25 * (2.0 * np.abs(glass.asymmetry) + abs(c) * rows)
+        half = _sum_halfwidth(N, float(np.sum(term))) / N
+        for key in ("mc_trace", "cold_trace"):
+            v = np.asarray(raw[key], float)
+            out[key] = Interval(v - half - 2 * EPS * np.abs(v), v + half + 2 * EPS * np.abs(v))
+    elif model == "eg_mc":
+        J, eps_ = p["J"], glass.site_energies
+        for key, run in (("mc_energies", ctx["hot"]), ("cold_energies", ctx["cold"])):
+            ivs = []
+            for k, t in enumerate(ctx["targets"]):
+                E = raw[key][k].reshape(-1, N)
+                mus = run["mu"][t]
+                T = float(raw["ladder"][t])
+                dmu = np.array([half_filling_mu_halfwidth(E[s] + mus[s], mus[s], T)
+                                for s in range(E.shape[0])])
+                dE = (dmu[:, None] + 2.0 * EPS * np.abs(E)).ravel()
+                ivs.append(Interval(E.ravel() - dE, E.ravel() + dE))
+            out[key] = ivs
+        ivs = []
+        for k, (res, path) in enumerate(zip(solvers, paths, strict=True)):
+            T = float(p["temperatures"][k])
+            dx = _solver_halfwidth(glass.inverse_distances, eps_, -0.5 * J, res.x, res.mu, path,
+                                   (float(row["mf_residuals"][k]), res.residual))
+            dmu = float(np.max(dx)) if path != "diverged" else (
+                float(np.max(dx)) + half_filling_mu_halfwidth(res.x, res.mu, T)
+                + 2e-9 * N * 2.0 * T / max(float(np.sum(
+                    0.25 / np.cosh(np.minimum(np.abs(res.x - res.mu) / (2 * T), 350.0)) ** 2)),
+                    1e-300))
+            E = res.x - res.mu
+            dE = dx + dmu + 2.0 * EPS * np.abs(E)
+            ivs.append(Interval(E - dE, E + dE))
+        out["mf_energies"] = ivs
+        term = 0.5 * (np.abs(eps_) + 0.5 * J * rows)
+        half = _sum_halfwidth(N, float(np.sum(term))) / N
+        for key in ("mc_trace", "cold_trace"):
+            v = np.asarray(raw[key], float)
+            out[key] = Interval(v - half - 2 * EPS * np.abs(v), v + half + 2 * EPS * np.abs(v))
+    if model in ("tls_mc", "eg_mc"):
+        lad = np.asarray(raw["ladder"], float)
+        d = (2.0 * SIMD_ULP + 4.0) * EPS * lad
+        out["ladder"] = Interval(lad - d, lad + d)
+    if model == "tls_kmc":
+        T = p["T"]
+        (res0, _), (dx0, dxh) = solvers, dxs
+        # c_i = tanh(x0 / 2T) - tanh(xh / 2T): tanh is 1/2T-Lipschitz in x, numpy's tanh adds
+        # SIMD_ULP eps per call (|tanh| <= 1), the subtraction one ulp of |c_i| <= 2
+        ci = np.asarray(ctx["ci"], float)
+        dci = (dx0 + dxh) / (2.0 * T) + (2.0 * SIMD_ULP * 2 + 4.0) * EPS
+        n_abs = float(np.sum(np.abs(ci) + dci))
+        d0 = float(np.sum(dci)) + float(_sum_halfwidth(N, n_abs))
+        v = float(raw["mf_delta_P0"]) * N
+        out["mf_delta_P0"] = _divided(np.array([v - d0]), np.array([v + d0]), N)
+        # sum_i c_i (exp(-lambda_i t) - 1) / N: each term by the corners of the intervals of
+        # c_i and of exp(-lambda t) - 1 in [-1, 0]; numpy's exp (SIMD_ULP), the BLAS product
+        # and the separate sum of c_i add (3 (N + 8) + 2 SIMD_ULP) eps sum |c_i| per platform
+        lam_iv = _tls_rate_interval(np.asarray(ctx["rates"], float), res0.x, dx0, g_rel, T)
+        from .realizations import KMC_TIMES
+
+        t = KMC_TIMES[:, None]
+        e_lo = np.expm1(-t * lam_iv.hi[None, :])  # more negative
+        e_hi = np.expm1(-t * lam_iv.lo[None, :])
+        c_lo, c_hi = (ci - dci)[None, :], (ci + dci)[None, :]
+        corners = np.stack([c_lo * e_lo, c_lo * e_hi, c_hi * e_lo, c_hi * e_hi])
+        slack = 2.0 * (3.0 * (N + 8) + 2.0 * SIMD_ULP + 4.0) * EPS * n_abs
+        out["mf_relaxed"] = _divided(corners.min(axis=0).sum(axis=1) - slack,
+                                     corners.max(axis=0).sum(axis=1) + slack, N)
+    return out
+
+
+def _divided(lo, hi, n):
+    """``[lo, hi] / n``, widened by the rounding of the division (and of the corner sums)."""
+    lo, hi = np.asarray(lo, float) / n, np.asarray(hi, float) / n
+    return Interval(lo - 4.0 * EPS * np.abs(lo), hi + 4.0 * EPS * np.abs(hi))

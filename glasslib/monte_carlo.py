@@ -385,12 +385,14 @@ def tls_parallel_tempering(K, delta, tunneling, c, temperatures, *, rng, sweeps:
 
 
 def eg_parallel_tempering(K, eps, J, temperatures, *, rng, sweeps: int, burn_in: int,
-                          sample_every: int, start="hot", targets=None):
+                          sample_every: int, start="hot", targets=None,
+                          keep_occupations: bool = False):
     """Parallel tempering of the electron glass at exact half filling (module doc).
 
     ``start``: ``"hot"`` (a uniformly random half filling per replica) or an occupation array
-    (0/1, N/2 ones) for every replica. Returns ``energies`` (``phi_i - mu`` per sample), the
-    trace, counters and ``digest`` as :func:`tls_parallel_tempering`.
+    (0/1, N/2 ones) for every replica. Returns ``energies`` (``phi_i - mu`` per sample), ``mu``,
+    with ``keep_occupations`` ``samples`` (``{target: (samples, N)`` occupations}), the trace,
+    counters and ``digest`` as :func:`tls_parallel_tempering`.
     """
     from .mean_field import half_filling_mu
 
@@ -437,7 +439,7 @@ def eg_parallel_tempering(K, eps, J, temperatures, *, rng, sweeps: int, burn_in:
             r = lad.rep_at[t]
             pf = eg_fields(K, eps, J, n[r])
             mu = half_filling_mu(pf, lad.T[t])
-            out[t] = (pf - mu, mu)
+            out[t] = (pf - mu, mu, n[r].copy())
         return out
 
     def trace():
@@ -445,7 +447,7 @@ def eg_parallel_tempering(K, eps, J, temperatures, *, rng, sweeps: int, burn_in:
                          for r in lad.rep_at])
 
     samples, rows = _run_ladder(step, rng, sweeps, burn_in, sample_every, measure, trace)
-    return {
+    out = {
         "energies": {t: np.array([smp[t][0] for smp in samples]) for t in targets},
         "mu": {t: np.array([smp[t][1] for smp in samples]) for t in targets},
         "trace_sweeps": np.array([r[0] for r in rows], np.int64),
@@ -454,6 +456,9 @@ def eg_parallel_tempering(K, eps, J, temperatures, *, rng, sweeps: int, burn_in:
         "occupations": n[lad.rep_at].copy(),
         "digest": trajectory_digest(n, lad.rep_at, lad.accepted, lad.swaps),
     }
+    if keep_occupations:
+        out["samples"] = {t: np.array([smp[t][2] for smp in samples]) for t in targets}
+    return out
 
 
 def tls_kmc(K, delta, tunneling, c, T, s0, times, *, rng, block: int = 1 << 16):
