@@ -89,12 +89,12 @@ DEFAULTS["tls_mc"] = dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 1.0, 2.
                           ladder_ratio=1.25, sweeps=2000, burn_in=1000, sample_every=50,
                           r_nn=1.0, r_nn_convention="lattice", prefactor="paper",
                           tunneling_min=1e-7, tunneling_max=1e-1, tol=1e-8, density=None)
-DEFAULTS["eg_mc"] = dict(N=1000, W=1.0, J=1.0, temperatures=[0.02, 0.05, 0.1, 0.5],
+DEFAULTS["eg_mc"] = dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 0.2, 0.5],
                          ladder_ratio=1.25, sweeps=2000, burn_in=1000, sample_every=50,
                          r_nn=1.0, r_nn_convention="lattice", tol=1e-8, density=None)
 #: kinetic Monte Carlo: equilibrate in a uniform field step ``field_step`` (units of T) by replica
 #: exchange up to ``ladder_top`` (units of the energy scale sqrt(W^2 + J^2)), remove it at t = 0
-DEFAULTS["tls_kmc"] = dict(N=1000, W=1.0, J=1.0, T=0.1, field_step=1.0, trajectories=4,
+DEFAULTS["tls_kmc"] = dict(N=1000, W=1.0, J=1.0, T=0.1, field_step=1.0, trajectories=8,
                            ladder_ratio=1.25, ladder_top=2.0, burn_in=500, sample_every=50,
                            r_nn=1.0, r_nn_convention="lattice", prefactor="paper",
                            tunneling_min=1e-7, tunneling_max=1e-1, tol=1e-8, density=None)
