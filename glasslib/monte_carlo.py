@@ -27,8 +27,17 @@ costs ``phi_j - phi_i - J K_ij``. Single-particle energies are ``phi_i - mu`` wi
 by ``sum_i f((phi_i - mu)/T) = N/2``, as in the mean-field solver.
 
 **Equilibrium sampler.** Metropolis single moves (random site, or random occupied/empty pair) on
-every replica of a temperature ladder, and replica exchange (parallel tempering) between
+every replica of a temperature ladder, for the TLS glass followed by as many *pair flips*, and replica exchange (parallel tempering) between
 neighbouring temperatures after every sweep (even pairs on even sweeps, odd pairs on odd ones).
+The pair flips are needed because TLSs sit at random positions: the closest pairs have couplings
+``|J_ij|`` hundreds of times ``J`` (``1/r^3`` at small ``r``; at N = 1000 the largest is ~10^3),
+so such a pair is locked in one of its two aligned states, and switching between them by single
+flips costs ``~ c |J_ij|``: never, at any temperature of the ladder. A pair flip turns both
+spins of site ``i`` (uniform) and its most strongly coupled partner ``p(i) = argmax_j |J_ij|``
+at once, at cost ``-sigma_i h_i - sigma_j h_j - 2 c sigma_i sigma_j J_ij``; the proposal
+probability of the pair ``{i, j}``, ``([p(i) = j] + [p(j) = i]) / N``, does not depend on the
+state, so the Metropolis rule keeps detailed balance (tested against exact enumeration). The
+kinetic Monte Carlo keeps single flips only: it is the physical phonon dynamics.
 Local fields are updated in O(N) per accepted move; energies are tracked incrementally for the
 exchanges and every stored quantity is recomputed from scratch from the configuration
 (:func:`tls_fields`, :func:`eg_fields`), so no incremental rounding reaches the cache.
@@ -73,6 +82,7 @@ __all__ = [
     "eg_parallel_tempering",
     "tls_kmc",
     "tls_flip_rates",
+    "strongest_partner",
     "trajectory_digest",
 ]
 
@@ -125,25 +135,44 @@ def eg_energy(eps, phi, n) -> float:
 # --------------------------------------------------------------------------- compiled loops
 
 
+@nb.njit(cache=True, fastmath=False, inline="always")
+def _flip(K, c, s, h, r, i):
+    si = s[r, i]
+    f = 2.0 * c * si
+    row = K[i]
+    for j in range(h.shape[1]):
+        h[r, j] += f * np.float64(row[j])
+    s[r, i] = -si
+
+
 @nb.njit(cache=True, fastmath=False)
-def _tls_sweeps(K, c, betas, rep_at, s, h, energy, sites, uniforms, swap_u, sweep0,
-                accepted, swaps):
-    """Metropolis sweeps of every replica, each followed by an exchange attempt."""
-    n_sweeps, R, N = sites.shape
+def _tls_sweeps(K, c, betas, rep_at, s, h, energy, sites, uniforms, partner, pair_sites,
+                pair_uniforms, swap_u, sweep0, accepted, swaps):
+    """Metropolis sweeps of every replica, each followed by an exchange attempt.
+
+    A sweep is ``sites.shape[2]`` single flips then ``pair_sites.shape[2]`` pair flips (site
+    ``i`` and its most strongly coupled ``partner[i]`` together; module doc)."""
+    n_sweeps, R, M = sites.shape
+    P = pair_sites.shape[2]
     for k in range(n_sweeps):
         for t in range(R):
             r = rep_at[t]
             beta = betas[t]
-            for m in range(N):
+            for m in range(M):
                 i = sites[k, t, m]
-                si = s[r, i]
-                dE = -si * h[r, i]
+                dE = -s[r, i] * h[r, i]
                 if dE <= 0.0 or uniforms[k, t, m] < np.exp(-beta * dE):
-                    f = 2.0 * c * si
-                    row = K[i]
-                    for j in range(N):
-                        h[r, j] += f * np.float64(row[j])
-                    s[r, i] = -si
+                    _flip(K, c, s, h, r, i)
+                    energy[r] += dE
+                    accepted[t] += 1
+            for m in range(P):
+                i = pair_sites[k, t, m]
+                j = partner[i]
+                dE = (-s[r, i] * h[r, i] - s[r, j] * h[r, j]
+                      - 2.0 * c * s[r, i] * s[r, j] * np.float64(K[i, j]))
+                if dE <= 0.0 or pair_uniforms[k, t, m] < np.exp(-beta * dE):
+                    _flip(K, c, s, h, r, i)
+                    _flip(K, c, s, h, r, j)
                     energy[r] += dE
                     accepted[t] += 1
         first = (sweep0 + k) % 2
@@ -313,13 +342,28 @@ def _run_ladder(step, rng, sweeps, burn_in, sample_every, measure, trace):
     return samples, trace_rows
 
 
+def strongest_partner(K) -> np.ndarray:
+    """``argmax_j |K_ij|`` for every row ``i`` (the diagonal excluded): the partner of the pair
+    flips (module doc). Row by row, so no N x N temporary."""
+    K = np.asarray(K)
+    N = K.shape[0]
+    out = np.zeros(N, np.int64)
+    for i in range(N):
+        a = np.abs(K[i].astype(np.float64))
+        a[i] = -1.0
+        out[i] = int(np.argmax(a))
+    return out
+
+
 def tls_parallel_tempering(K, delta, tunneling, c, temperatures, *, rng, sweeps: int,
                            burn_in: int, sample_every: int, start="hot", targets=None,
-                           keep_signs: bool = False):
+                           keep_signs: bool = False, pair_moves: bool = True):
     """Parallel tempering of ``H_c`` (module doc) on the ladder ``temperatures``.
 
     ``start``: ``"hot"`` (independent random signs per replica) or an array of signs (every
     replica starts there: e.g. the mean-field solution's ``-sgn(Delta')``, a cold start).
+    ``pair_moves``: add N pair flips per sweep (module doc; without them strongly coupled pairs
+    freeze in whichever of their two aligned states they first reach).
     ``targets``: ladder indices whose replica is sampled (default: all). Returns a dict with
     ``energies`` (``{target: (samples, N)`` single-particle energies ``E_i``}),
     ``polarization`` (``{target: (samples,)`` sum of signs}), with ``keep_signs`` ``signs``
@@ -349,12 +393,17 @@ def tls_parallel_tempering(K, delta, tunneling, c, temperatures, *, rng, sweeps:
     h = np.stack([tls_fields(K, delta, c, s[r]) for r in range(R)])
     energy = np.array([tls_energy(delta, h[r], s[r]) for r in range(R)])
 
+    partner = strongest_partner(K)
+    n_pairs = N if pair_moves and N > 1 else 0
+
     def step(block, sweep0, rng):
         sites = rng.integers(0, N, size=(block, R, N))
         uniforms = rng.random((block, R, N))
+        pair_sites = rng.integers(0, N, size=(block, R, n_pairs))
+        pair_uniforms = rng.random((block, R, n_pairs))
         swap_u = rng.random((block, max(R - 1, 1)))
-        _tls_sweeps(K, c, lad.betas, lad.rep_at, s, h, energy, sites, uniforms, swap_u,
-                    sweep0, lad.accepted, lad.swaps)
+        _tls_sweeps(K, c, lad.betas, lad.rep_at, s, h, energy, sites, uniforms, partner,
+                    pair_sites, pair_uniforms, swap_u, sweep0, lad.accepted, lad.swaps)
 
     def measure():
         out = {}

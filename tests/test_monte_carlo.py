@@ -175,6 +175,11 @@ def test_eg_detailed_balance_against_exact_enumeration():
                                atol=1e-12)
 
 
+#: the single- and pair-move arrays of _tls_sweeps for a sweep of exchanges only
+_NO_MOVES = (np.zeros((1, 2, 0), np.int64), np.zeros((1, 2, 0)), np.zeros(1, np.int64),
+             np.zeros((1, 2, 0), np.int64), np.zeros((1, 2, 0)))
+
+
 @pytest.mark.parametrize("glass", ["tls", "eg"])
 def test_replica_exchange_acceptance_is_metropolis(glass):
     """The exchange step alone (no single moves: zero sites per sweep): two replicas of energies
@@ -191,8 +196,7 @@ def test_replica_exchange_acceptance_is_metropolis(glass):
         acc, sw = np.zeros(2, np.int64), np.zeros(1, np.int64)
         if glass == "tls":
             mc._tls_sweeps(np.zeros((1, 1)), 0.25, betas, rep, np.ones((2, 1)), np.zeros((2, 1)),
-                           E.copy(), np.zeros((1, 2, 0), np.int64), np.zeros((1, 2, 0)),
-                           u[k:k + 1], 0, acc, sw)
+                           E.copy(), *_NO_MOVES, u[k:k + 1], 0, acc, sw)
         else:
             z = np.zeros((1, 2, 0), np.int64)
             mc._eg_sweeps(np.zeros((2, 2)), 1.0, betas, rep, np.zeros((2, 1), np.int64),
@@ -206,15 +210,15 @@ def test_replica_exchange_acceptance_is_metropolis(glass):
     rep = np.arange(2, dtype=np.int64)
     sw = np.zeros(1, np.int64)
     mc._tls_sweeps(np.zeros((1, 1)), 0.25, betas, rep, np.ones((2, 1)), np.zeros((2, 1)),
-                   E[::-1].copy(), np.zeros((1, 2, 0), np.int64), np.zeros((1, 2, 0)),
-                   np.full((1, 1), 0.999999), 0, np.zeros(2, np.int64), sw)
+                   E[::-1].copy(), *_NO_MOVES, np.full((1, 1), 0.999999), 0,
+                   np.zeros(2, np.int64), sw)
     assert sw[0] == 1
 
 
 def test_incremental_fields_drift_is_bounded():
     """The running local fields (O(N) updates per accepted move) stay within the rounding of
     the updates of a full recomputation: each accepted move adds one rounded term to every
-    field, so |drift_i| <= moves * 2 eps (max|field| + 2 J max|K|)."""
+    field (two for a pair flip), so |drift_i| <= 2 moves * 2 eps (max|field| + 2 J max|K|)."""
     rng = np.random.default_rng(6)
     N, c, J = 100, 0.25, 1.0
     K, delta = _symmetric(rng, N, 0.5).astype(np.float32), rng.normal(size=N)
@@ -225,14 +229,16 @@ def test_incremental_fields_drift_is_bounded():
     sweeps = 400
     mc._tls_sweeps(K, c, np.array([1.0 / 0.3]), np.zeros(1, np.int64), s, h, energy,
                    rng.integers(0, N, (sweeps, 1, N)), rng.random((sweeps, 1, N)),
-                   rng.random((sweeps, 1)), 0, acc, sw)
+                   mc.strongest_partner(K), rng.integers(0, N, (sweeps, 1, N)),
+                   rng.random((sweeps, 1, N)), rng.random((sweeps, 1)), 0, acc, sw)
     fresh = mc.tls_fields(K, delta, c, s[0])
     kmax = float(np.max(np.abs(K)))
-    bound = acc[0] * 2 * EPS * (np.max(np.abs(fresh)) + 2 * c * kmax + 2 * c * kmax)
+    bound = 2 * acc[0] * 2 * EPS * (np.max(np.abs(fresh)) + 2 * c * kmax + 2 * c * kmax)
     assert acc[0] > 1000
     assert np.max(np.abs(h[0] - fresh)) <= bound
     e_fresh = mc.tls_energy(delta, fresh, s[0])
-    assert abs(energy[0] - e_fresh) <= acc[0] * 2 * EPS * (abs(e_fresh) + np.max(np.abs(fresh)))
+    assert abs(energy[0] - e_fresh) <= 2 * acc[0] * 2 * EPS * (
+        abs(e_fresh) + np.max(np.abs(fresh)) + 2 * c * kmax)
     # the electron glass: the same bound, and the number of electrons is conserved exactly
     Ke, eps = np.abs(_symmetric(rng, N, 0.5)), rng.uniform(-1, 1, N)
     n = np.zeros((1, N), np.int8)
@@ -250,7 +256,7 @@ def test_incremental_fields_drift_is_bounded():
     np.testing.assert_array_equal(np.sort(occ[0]), np.flatnonzero(n[0] == 1))
     fresh = mc.eg_fields(Ke, eps, J, n[0])
     kmax = float(np.max(Ke))
-    assert acc[0] > 1000
+    assert acc[0] > 500  # enough moves for the bound to mean something
     assert np.max(np.abs(phi[0] - fresh)) <= acc[0] * 2 * EPS * (np.max(np.abs(fresh))
                                                                  + 4 * J * kmax)
     e_fresh = mc.eg_energy(eps, fresh, n[0])

@@ -8,6 +8,8 @@ part of the paper's own. Rules that turn estimates into verdicts live in :mod:`g
 their text in :mod:`glasslib.formatting`, the claims in :mod:`glasslib.verdicts`.
 """
 
+from .beyond import *  # noqa: F403
+from .beyond import __all__ as _beyond
 from .core import *  # noqa: F403
 from .core import __all__ as _core
 from .dos import *  # noqa: F403
@@ -19,4 +21,4 @@ from .interaction_term import __all__ as _interaction_term
 from .rates import *  # noqa: F403
 from .rates import __all__ as _rates
 
-__all__ = [*_core, *_dos, *_rates, *_finite_size, *_interaction_term]
+__all__ = [*_core, *_dos, *_rates, *_finite_size, *_interaction_term, *_beyond]

@@ -1,0 +1,189 @@
+"""Measures of the Monte Carlo ensembles (``tls_mc``, ``eg_mc``, ``tls_kmc``): the DOS of a
+sampler or of the mean-field solutions at one ladder temperature, seen as an ordinary ensemble,
+equilibration checks, and the kinetic Monte Carlo relaxation against its mean-field prediction.
+
+Errors are bootstrap standard errors over realizations (each realization has its own sample,
+solves and trajectories), as everywhere in :mod:`glasslib.measures`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .core import BOOTSTRAP, BOOTSTRAP_SEED, bootstrap_weights
+
+__all__ = [
+    "STARTS",
+    "DosView",
+    "dos_view",
+    "samples_per_realization",
+    "start_agreement",
+    "StartAgreement",
+    "KMC_WINDOW",
+    "Relaxation",
+    "kmc_relaxation",
+]
+
+#: the three DOS of a Monte Carlo ensemble: hot start, cold (mean-field) start, mean field
+STARTS = {"mc": "Monte Carlo (hot start)", "cold": "Monte Carlo (cold start)",
+          "mf": "mean field"}
+
+
+def samples_per_realization(params: dict) -> int:
+    """Configurations sampled per anchor temperature and start: after ``burn_in`` sweeps, one
+    every ``sample_every`` (:func:`glasslib.monte_carlo._run_ladder`)."""
+    return (int(params["sweeps"]) - int(params["burn_in"])) // int(params["sample_every"])
+
+
+@dataclass
+class DosView:
+    """One DOS of a Monte Carlo ensemble as an ensemble of its own: ``meta["params"]`` holds the
+    anchor temperature as ``T`` and ``N`` times the configurations per realization (so that
+    :func:`glasslib.measures.gap_ratio` and friends normalize per sampled site), ``data`` the
+    ``energy_counts`` and ``log_abs_energy_counts`` rows of that anchor."""
+
+    meta: dict
+    data: dict
+
+    @property
+    def realizations(self) -> int:
+        return int(self.data["energy_counts"].shape[0])
+
+    def subset(self, rows) -> DosView:
+        rows = np.asarray(rows)
+        return DosView(self.meta, {k: v[rows] for k, v in self.data.items()})
+
+
+def dos_view(result, start: str, T: float) -> DosView:
+    """The DOS of ``start`` (:data:`STARTS`) at the anchor temperature ``T`` of a ``tls_mc`` or
+    ``eg_mc`` ensemble."""
+    if start not in STARTS:
+        raise ValueError(f"start must be one of {sorted(STARTS)}, got {start!r}")
+    params = result.meta["params"]
+    temps = [float(t) for t in params["temperatures"]]
+    if not any(np.isclose(T, t) for t in temps):
+        raise ValueError(f"T must be an anchor temperature {temps}, got {T!r}")
+    k = int(np.argmin(np.abs(np.asarray(temps) - T)))
+    per = 1 if start == "mf" else samples_per_realization(params)
+    view_params = dict(params, T=temps[k], N=int(params["N"]) * per)
+    data = {name: np.asarray(result.data[f"{start}_{name}"])[:, k, :]
+            for name in ("energy_counts", "log_abs_energy_counts")}
+    return DosView({"params": view_params, "model": result.meta.get("model")}, data)
+
+
+@dataclass(frozen=True)
+class StartAgreement:
+    """Energy per site at the end of the run, lowest ladder temperature: hot start, cold start,
+    their mean difference over realizations and its standard error."""
+
+    hot: float
+    cold: float
+    diff: float
+    diff_err: float
+
+    @property
+    def sigmas(self) -> float:
+        return abs(self.diff) / self.diff_err if self.diff_err > 0 else float("inf")
+
+
+def start_agreement(result, last: int = 3) -> StartAgreement:
+    """Hot against cold start: the mean over the ``last`` trace checkpoints (log-spaced sweep
+    counts, so the last three cover roughly the final 60% of the run) of the lowest-temperature
+    energy per site, paired by realization (same sample and ladder)."""
+    hot = np.asarray(result.data["mc_trace"])[:, -last:, 0].mean(axis=1)
+    cold = np.asarray(result.data["cold_trace"])[:, -last:, 0].mean(axis=1)
+    d = hot - cold
+    err = float(np.std(d, ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("nan")
+    return StartAgreement(float(hot.mean()), float(cold.mean()), float(d.mean()), err)
+
+
+# --------------------------------------------------------------------------- kinetic MC
+
+#: the window of the logarithmic fit, in units of 1/a (the KMC times run from 0.1 to 10^6):
+#: from the first decade after the fastest TLSs (rates <= Delta_0max^2 W ~ 10^-2 W) to t_max
+KMC_WINDOW = (10.0, 1e6)
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """The relaxation of one ``tls_kmc`` ensemble, KMC and mean field side by side.
+
+    ``delta0``: the initial deviation per TLS (the field's polarization minus the equilibrium
+    one, per site; KMC: from the sampler, MF: ``sum c_i / N``). ``relaxed(t)``: the mean change
+    of the polarization per site since t = 0 (negative), ``fraction(t) = -relaxed / delta0``.
+    ``slope``: ``d fraction / d log10 t`` fitted on ``KMC_WINDOW`` (per decade), ``slopes``: the
+    same on its two halves (a logarithmic relaxation has them equal). ``*_err``: bootstrap."""
+
+    times: np.ndarray
+    delta0: float
+    delta0_err: float
+    relaxed: np.ndarray
+    relaxed_err: np.ndarray
+    fraction_end: float
+    fraction_end_err: float
+    slope: float
+    slope_err: float
+    slopes: tuple
+    slopes_err: tuple
+
+
+def _fit_slopes(times, fraction):
+    """Least-squares slope of ``fraction`` against log10 t over the window and its two halves
+    (``fraction``: (..., times)); returns an array (..., 3)."""
+    lt = np.log10(times)
+    lo, hi = np.log10(KMC_WINDOW[0]), np.log10(KMC_WINDOW[1])
+    mid = 0.5 * (lo + hi)
+    out = []
+    for a, b in ((lo, hi), (lo, mid), (mid, hi)):
+        sel = (lt >= a - 1e-9) & (lt <= b + 1e-9)
+        x = lt[sel] - lt[sel].mean()
+        out.append((fraction[..., sel] * x).sum(axis=-1) / (x * x).sum())
+    return np.stack(out, axis=-1)
+
+
+def _relaxation_stats(relaxed_rows, delta_rows, times, w):
+    """(delta0, relaxed(t), fraction at t_max, slopes) of pooled rows (weights ``w``)."""
+    n = w.sum(axis=-1, keepdims=True)
+    d0 = (w @ delta_rows) / n[..., 0]
+    rel = (w @ relaxed_rows) / n
+    frac = -rel / d0[..., None]
+    return d0, rel, frac[..., -1], _fit_slopes(times, frac)
+
+
+def kmc_relaxation(result, which: str = "kmc", *, bootstrap: int = BOOTSTRAP,
+                   seed: int = BOOTSTRAP_SEED) -> Relaxation:
+    """The relaxation of ``which`` (``"kmc"``: the kinetic Monte Carlo, ``"mf"``: the mean-field
+    prediction of the same realizations) with bootstrap errors over realizations."""
+    from ..realizations import KMC_TIMES
+
+    if which not in ("kmc", "mf"):
+        raise ValueError(f"which must be 'kmc' or 'mf', got {which!r}")
+    p = result.meta["params"]
+    N, K = int(p["N"]), int(p["trajectories"])
+    d = result.data
+    if which == "kmc":
+        relaxed = np.asarray(d["kmc_relaxed_sum"], float) / (K * N)
+        delta = (np.asarray(d["mc_P_field_sum"], float)
+                 - np.asarray(d["mc_P_zero_sum"], float)) / (K * N)
+    else:
+        relaxed = np.asarray(d["mf_relaxed"], float)
+        delta = np.asarray(d["mf_delta_P0"], float)
+    R = relaxed.shape[0]
+    one = np.ones((1, R))
+    d0, rel, fend, slopes = _relaxation_stats(relaxed, delta, KMC_TIMES, one)
+    d0_e = fend_e = float("nan")
+    rel_e = np.full(KMC_TIMES.size, np.nan)
+    slopes_e = np.full(3, np.nan)
+    if bootstrap and R > 1:
+        w = bootstrap_weights(R, bootstrap, seed)
+        bd0, brel, bfend, bslopes = _relaxation_stats(relaxed, delta, KMC_TIMES, w)
+        d0_e = float(np.std(bd0, ddof=1))
+        rel_e = np.std(brel, axis=0, ddof=1)
+        fend_e = float(np.std(bfend, ddof=1))
+        slopes_e = np.std(bslopes, axis=0, ddof=1)
+    return Relaxation(KMC_TIMES, float(d0[0]), d0_e, rel[0], rel_e, float(fend[0]), fend_e,
+                      float(slopes[0, 0]), float(slopes_e[0]),
+                      (float(slopes[0, 1]), float(slopes[0, 2])),
+                      (float(slopes_e[1]), float(slopes_e[2])))
