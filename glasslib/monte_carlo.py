@@ -27,17 +27,17 @@ costs ``phi_j - phi_i - J K_ij``. Single-particle energies are ``phi_i - mu`` wi
 by ``sum_i f((phi_i - mu)/T) = N/2``, as in the mean-field solver.
 
 **Equilibrium sampler.** Metropolis single moves (random site, or random occupied/empty pair) on
-every replica of a temperature ladder, for the TLS glass followed by as many *pair flips*, and replica exchange (parallel tempering) between
-neighbouring temperatures after every sweep (even pairs on even sweeps, odd pairs on odd ones).
-The pair flips are needed because TLSs sit at random positions: the closest pairs have couplings
-``|J_ij|`` hundreds of times ``J`` (``1/r^3`` at small ``r``; at N = 1000 the largest is ~10^3),
-so such a pair is locked in one of its two aligned states, and switching between them by single
-flips costs ``~ c |J_ij|``: never, at any temperature of the ladder. A pair flip turns both
-spins of site ``i`` (uniform) and its most strongly coupled partner ``p(i) = argmax_j |J_ij|``
-at once, at cost ``-sigma_i h_i - sigma_j h_j - 2 c sigma_i sigma_j J_ij``; the proposal
-probability of the pair ``{i, j}``, ``([p(i) = j] + [p(j) = i]) / N``, does not depend on the
-state, so the Metropolis rule keeps detailed balance (tested against exact enumeration). The
-kinetic Monte Carlo keeps single flips only: it is the physical phonon dynamics.
+every replica of a temperature ladder, for the TLS glass followed by as many *pair flips*, and
+replica exchange (parallel tempering) between neighbouring temperatures after every sweep (even
+pairs on even sweeps, odd pairs on odd ones). The pair flips are needed because TLSs sit at random
+positions: the closest pairs have couplings ``|J_ij|`` hundreds of times ``J`` (``1/r^3`` at small
+``r``; at N = 1000 the largest is ~10^3), so such a pair is locked in one of its two aligned
+states, and switching between them by single flips costs ``~ c |J_ij|``: never, at any temperature
+of the ladder. A pair flip turns both spins of site ``i`` (uniform) and its most strongly coupled
+partner ``p(i) = argmax_j |J_ij|`` at once, at cost ``-sigma_i h_i - sigma_j h_j - 2 c sigma_i
+sigma_j J_ij``; the proposal probability of the pair ``{i, j}``, ``([p(i) = j] + [p(j) = i]) / N``,
+does not depend on the state, so the Metropolis rule keeps detailed balance (tested against exact
+enumeration). The kinetic Monte Carlo keeps single flips only: it is the physical phonon dynamics.
 Local fields are updated in O(N) per accepted move; energies are tracked incrementally for the
 exchanges and every stored quantity is recomputed from scratch from the configuration
 (:func:`tls_fields`, :func:`eg_fields`), so no incremental rounding reaches the cache.
