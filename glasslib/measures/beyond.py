@@ -88,12 +88,13 @@ class StartAgreement:
         return abs(self.diff) / self.diff_err if self.diff_err > 0 else float("inf")
 
 
-def start_agreement(result, last: int = 3) -> StartAgreement:
+def start_agreement(result, last: int = 3, slot: int = 0) -> StartAgreement:
     """Hot against cold start: the mean over the ``last`` trace checkpoints (log-spaced sweep
-    counts, so the last three cover roughly the final 60% of the run) of the lowest-temperature
-    energy per site, paired by realization (same sample and ladder)."""
-    hot = np.asarray(result.data["mc_trace"])[:, -last:, 0].mean(axis=1)
-    cold = np.asarray(result.data["cold_trace"])[:, -last:, 0].mean(axis=1)
+    counts, so the last three cover roughly the final 60% of the run) of the energy per site at
+    ladder ``slot`` (0: the lowest temperature), paired by realization (same sample and
+    ladder)."""
+    hot = np.asarray(result.data["mc_trace"])[:, -last:, slot].mean(axis=1)
+    cold = np.asarray(result.data["cold_trace"])[:, -last:, slot].mean(axis=1)
     d = hot - cold
     err = float(np.std(d, ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("nan")
     return StartAgreement(float(hot.mean()), float(cold.mean()), float(d.mean()), err)

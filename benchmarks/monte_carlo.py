@@ -1,0 +1,166 @@
+"""Benchmark of the Monte Carlo kernels (glasslib.monte_carlo), side by side with a plain
+implementation in the same run.
+
+Prints, at N = 1000 and 10^4 on this machine (one core, BLAS pinned to one thread):
+
+- equilibrium Monte Carlo: attempted moves per second of ``tls_parallel_tempering`` and
+  ``eg_parallel_tempering`` (single moves; the TLS sampler's pair flips count as moves too),
+  against a plain Python/numpy Metropolis loop (one move per Python iteration, numpy field
+  update on acceptance), at the book's lowest temperature;
+- kinetic Monte Carlo: events per second of ``tls_kmc`` against a plain numpy Gillespie loop
+  (``cumsum`` + ``searchsorted`` per event, numpy field and rate update), from the same start;
+- the cost of each ensemble of the Beyond-mean-field page, from the CPU seconds recorded in the
+  committed cache, and what the whole page takes on 2 cores.
+
+Usage: ``python benchmarks/monte_carlo.py [--quick]`` (``--quick``: N = 1000 only, shorter runs).
+Both implementations do the same work (the same kind and number of moves or events on the same
+glass); the ratio is the figure. Not a timed test: nothing here can fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import glasslib as gl
+from glasslib import monte_carlo as mc
+from glasslib import realizations as R
+
+ROOT = Path(__file__).resolve().parents[1]
+T_TLS, T_EG = 0.05, 0.05
+
+
+def _tls_glass(N):
+    p = R.resolve_params("tls_mc", dict(N=N))
+    return R._sample_tls(p, np.random.SeedSequence(1))
+
+
+def plain_metropolis_tls(K, delta, c, T, s, moves, rng):
+    """One Python iteration per move; the fields updated with numpy on acceptance."""
+    h = delta - c * (K.astype(np.float64) @ s)
+    N = s.size
+    for _ in range(moves):
+        i = int(rng.integers(N))
+        dE = -s[i] * h[i]
+        if dE <= 0 or rng.random() < np.exp(-dE / T):
+            h += 2.0 * c * s[i] * K[i]
+            s[i] = -s[i]
+    return s
+
+
+def plain_gillespie(K, delta, g, c, T, s, events, rng):
+    """Plain numpy BKL: every event recomputes all rates and their cumulative sum."""
+    h = delta - c * (K.astype(np.float64) @ s)
+    g2 = g * g
+    t = 0.0
+    for _ in range(events):
+        x = np.abs(h)
+        down = g2 * x / -np.expm1(-x / T)
+        rates = np.where(s * h > 0, down, down * np.exp(-x / T))
+        cum = np.cumsum(rates)
+        t += -np.log1p(-rng.random()) / cum[-1]
+        i = int(np.searchsorted(cum, rng.random() * cum[-1], side="right"))
+        h += 2.0 * c * s[i] * K[i]
+        s[i] = -s[i]
+    return t
+
+
+def bench_equilibrium(N, sweeps):
+    glass = _tls_glass(N)
+    c = 0.25
+    K = glass.couplings
+    rng = np.random.default_rng(2)
+    # warm up the compiled loops, then time `sweeps` sweeps of one replica at T
+    mc.tls_parallel_tempering(K[:64, :64], glass.asymmetry[:64], glass.tunneling[:64], c, [T_TLS],
+                              rng=rng, sweeps=2, burn_in=0, sample_every=1)
+    t0 = time.perf_counter()
+    mc.tls_parallel_tempering(K, glass.asymmetry, glass.tunneling, c, [T_TLS], rng=rng,
+                              sweeps=sweeps, burn_in=sweeps - 1, sample_every=1)
+    fast = time.perf_counter() - t0
+    fast_moves = 2 * N * sweeps  # single and pair moves
+    plain_moves = min(2 * N * sweeps, 200_000)
+    s = np.where(rng.random(N) < 0.5, -1.0, 1.0)
+    t0 = time.perf_counter()
+    plain_metropolis_tls(K, glass.asymmetry, c, T_TLS, s, plain_moves, rng)
+    plain = time.perf_counter() - t0
+    tls_row = ("TLS glass", N, fast_moves / fast, plain_moves / plain)
+
+    eg = gl.sample_electron_glass(np.random.default_rng(3), N, 1.0,
+                                  dtype=np.float32 if N > R.EG_FLOAT32_ABOVE else np.float64)
+    mc.eg_parallel_tempering(eg.inverse_distances[:64, :64], eg.site_energies[:64], 1.0, [T_EG],
+                             rng=rng, sweeps=2, burn_in=0, sample_every=1)
+    t0 = time.perf_counter()
+    mc.eg_parallel_tempering(eg.inverse_distances, eg.site_energies, 1.0, [T_EG], rng=rng,
+                             sweeps=sweeps, burn_in=sweeps - 1, sample_every=1)
+    eg_fast = time.perf_counter() - t0
+    return [tls_row, ("electron glass", N, N * sweeps / eg_fast, float("nan"))]
+
+
+def bench_kmc(N, t_max, plain_events):
+    glass = _tls_glass(N)
+    c, T = 0.25, 0.1
+    rng = np.random.default_rng(4)
+    s0 = np.where(glass.asymmetry > 0, -1.0, 1.0)  # the field-free ground state of each TLS
+    mc.tls_kmc(glass.couplings[:64, :64], glass.asymmetry[:64], glass.tunneling[:64], c, T,
+               s0[:64], np.array([1.0]), rng=rng)
+    t0 = time.perf_counter()
+    out = mc.tls_kmc(glass.couplings, glass.asymmetry, glass.tunneling, c, T, s0,
+                     np.array([t_max]), rng=rng)
+    fast = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    plain_gillespie(glass.couplings, glass.asymmetry, glass.tunneling, c, T, s0.copy(),
+                    plain_events, rng)
+    plain = time.perf_counter() - t0
+    return ("TLS glass KMC", N, out["events"] / fast, plain_events / plain)
+
+
+def ensemble_costs():
+    """(experiment, curve, N, realizations, CPU s per realization) of the committed cache."""
+    rows = []
+    for name in ("mc_tg_dos", "mc_eg_dos", "kmc_tg_table_one"):
+        for meta_path in sorted((ROOT / "results" / f"{name}_paper").glob("*/meta.json")):
+            meta = json.loads(meta_path.read_text())
+            rows.append((name, meta.get("label", meta_path.parent.name), meta["params"]["N"],
+                         meta["realizations"], meta["cpu_seconds"] / meta["realizations"]))
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="N = 1000 only, shorter runs")
+    args = ap.parse_args(argv)
+    sizes = (1000,) if args.quick else (1000, 10_000)
+    with threadpool_limits(1):
+        print("| kernel | N | glasslib [moves or events / s] | plain numpy [/ s] | ratio |")
+        print("|---|---|---|---|---|")
+        for N in sizes:
+            sweeps = 20 if N <= 1000 else 4
+            rows = bench_equilibrium(N, 5 if args.quick else sweeps)
+            rows.append(bench_kmc(N, 1e4 if N <= 1000 else 1e3, 2000 if N <= 1000 else 300))
+            for name, n, fast, plain in rows:
+                ratio = fast / plain if np.isfinite(plain) else float("nan")
+                plain_txt = f"{plain:,.0f}" if np.isfinite(plain) else "-"
+                ratio_txt = f"{ratio:.0f}x" if np.isfinite(ratio) else "-"
+                print(f"| {name} | {n} | {fast:,.0f} | {plain_txt} | {ratio_txt} |")
+    costs = ensemble_costs()
+    if costs:
+        print()
+        print("| ensemble | curve | N | realizations | CPU s per realization | CPU min |")
+        print("|---|---|---|---|---|---|")
+        total = 0.0
+        for name, label, n, r, per in costs:
+            total += per * r
+            print(f"| {name} | {label} | {n} | {r} | {per:.1f} | {per * r / 60:.1f} |")
+        print(f"\nthe whole Beyond-mean-field page: {total / 60:.1f} CPU minutes, "
+              f"{total / 120:.1f} min on 2 cores (target: 20)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
