@@ -223,15 +223,21 @@ def _eg_sweeps(K, J, betas, rep_at, occ, emp, n, phi, energy, picks_o, picks_e, 
 
 @nb.njit(cache=True, fastmath=False, inline="always")
 def _flip_rate(g2, hj, sj, T):
+    """``down = Delta_0^2 x / (1 - e^{-x/T})``, ``up = down e^{-x/T}``: one exp per TLS (the
+    event loop's cost); ``1 - e^{-z}`` by ``expm1`` below ``z = 1/2``, where the subtraction
+    would lose more than one bit."""
     x = abs(hj)
     z = x / T
+    e = np.exp(-z)
     if z < 1e-12:
         down = g2 * T
-    else:
+    elif z < 0.5:
         down = g2 * x / (-np.expm1(-z))
+    else:
+        down = g2 * x / (1.0 - e)
     if sj * hj > 0.0:  # upper state: the flip goes down
         return down
-    return down * np.exp(-z)
+    return down * e
 
 
 @nb.njit(cache=True, fastmath=False)
@@ -243,10 +249,10 @@ def _tls_kmc(K, c, g2, T, s, h, rates, t_now, times, k_next, P, u, out_P, t_max)
     events = 0
     n_u = u.shape[0]
     n_t = times.shape[0]
+    total = 0.0
+    for j in range(N):
+        total += rates[j]
     while used + 2 <= n_u:
-        total = 0.0
-        for j in range(N):
-            total += rates[j]
         dt = -np.log1p(-u[used]) / total
         target = u[used + 1] * total
         used += 2
@@ -266,12 +272,14 @@ def _tls_kmc(K, c, g2, T, s, h, rates, t_now, times, k_next, P, u, out_P, t_max)
         si = s[i]
         f = 2.0 * c * si
         row = K[i]
-        for j in range(N):
-            h[j] += f * np.float64(row[j])
         s[i] = -si
         P -= 2 * si
+        # fields, rates and their total in one pass (the total from scratch: it cannot drift)
+        total = 0.0
         for j in range(N):
+            h[j] += f * np.float64(row[j])
             rates[j] = _flip_rate(g2[j], h[j], s[j], T)
+            total += rates[j]
         t_now = t_new
         events += 1
     return t_now, k_next, P, events, used
