@@ -149,8 +149,16 @@ def _relaxation_stats(relaxed_rows, delta_rows, times, w):
     n = w.sum(axis=-1, keepdims=True)
     d0 = (w @ delta_rows) / n[..., 0]
     rel = (w @ relaxed_rows) / n
-    frac = -rel / d0[..., None]
-    return d0, rel, frac[..., -1], _fit_slopes(times, frac)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a tiny resample may have d0 = 0
+        frac = -rel / d0[..., None]
+        return d0, rel, frac[..., -1], _fit_slopes(times, frac)
+
+
+def _std(draws, axis=0):
+    """Bootstrap standard error over the finite draws (a resample with no initial deviation
+    has no relaxed fraction)."""
+    draws = np.where(np.isfinite(draws), draws, np.nan)
+    return np.nanstd(draws, axis=axis, ddof=1)
 
 
 def kmc_relaxation(result, which: str = "kmc", *, bootstrap: int = BOOTSTRAP,
@@ -180,10 +188,10 @@ def kmc_relaxation(result, which: str = "kmc", *, bootstrap: int = BOOTSTRAP,
     if bootstrap and R > 1:
         w = bootstrap_weights(R, bootstrap, seed)
         bd0, brel, bfend, bslopes = _relaxation_stats(relaxed, delta, KMC_TIMES, w)
-        d0_e = float(np.std(bd0, ddof=1))
-        rel_e = np.std(brel, axis=0, ddof=1)
-        fend_e = float(np.std(bfend, ddof=1))
-        slopes_e = np.std(bslopes, axis=0, ddof=1)
+        d0_e = float(_std(bd0))
+        rel_e = _std(brel)
+        fend_e = float(_std(bfend))
+        slopes_e = _std(bslopes)
     return Relaxation(KMC_TIMES, float(d0[0]), d0_e, rel[0], rel_e, float(fend[0]), fend_e,
                       float(slopes[0, 0]), float(slopes_e[0]),
                       (float(slopes[0, 1]), float(slopes[0, 2])),
