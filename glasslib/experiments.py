@@ -192,7 +192,7 @@ def _beyond_mean_field() -> list:
     out = [Experiment(
         "mc_tg_dos", "1, 2", "tls_mc",
         "TLS glass: replica-exchange Monte Carlo vs mean field, W = J = 1, T = 0.05, 0.1, 1, 2",
-        (Curve("W=J=1", dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 1.0, 2.0]), 40,
+        (Curve("W=1,J=1", dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 1.0, 2.0]), 40,
                dict(_MC_QUICK), 4),),
         seed=161, notes="not a figure of the paper: the paper's open question; N = 1000 "
                         "(Fig. 2's), 40 realizations, 2000 sweeps (1000 burn-in)"),
@@ -200,7 +200,7 @@ def _beyond_mean_field() -> list:
         "mc_eg_dos", "8", "eg_mc",
         "Electron glass: replica-exchange Monte Carlo vs mean field, W = 1, "
         "e^2/r_nn = 1, T = 0.05, 0.1, 0.2, 0.5",
-        (Curve("T=0.05", dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 0.2, 0.5]), 40,
+        (Curve("W=1,J=1", dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 0.2, 0.5]), 40,
                dict(_MC_QUICK), 4),),
         seed=162, notes="not a figure of the paper: N = 1000 (Fig. 8 has 10^4), 40 "
                         "realizations, 2000 sweeps (1000 burn-in)")]
