@@ -109,24 +109,28 @@ kmc = data[V.KMC]
 #
 # Energy per site of the lowest ladder temperature against the number of sweeps (log axis),
 # from a hot start (random configurations) and a cold start (the mean-field solution's signs, or
-# its lowest half-filling occupations), averaged over realizations. Equilibrium is reached when
-# the two meet and stop drifting; the table gives their difference at the end at every
-# temperature of interest (mean over the last three checkpoints, paired by realization) and the
-# lowest exchange acceptance on the ladder.
+# its lowest half-filling occupations), each measured from the cold start's final energy of the
+# same realization (the realizations' energies differ far more than the two starts do) and
+# averaged over realizations. Equilibrium is reached when the two meet and stop drifting; the
+# table gives their difference at the end at every temperature of interest (mean over the last
+# three checkpoints, paired by realization) and the lowest exchange acceptance on the ladder.
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
 for ax, r, name in ((axes[0], tg, "TLS glass"), (axes[1], eg, "electron glass")):
     sweeps = r.data["trace_sweeps"][0]
     T0 = float(min(r.meta["params"]["temperatures"]))
+    final = r.data["cold_trace"][:, -1:, 0]
     for key, start, style in (("mc_trace", "hot start", "-"), ("cold_trace", "cold start", "--")):
-        e = r.data[key][:, :, 0]
+        e = r.data[key][:, :, 0] - final
         err = e.std(axis=0, ddof=1) / np.sqrt(e.shape[0]) if e.shape[0] > 1 else 0 * e[0]
         ax.errorbar(sweeps, e.mean(axis=0), yerr=2 * err, ls=style, lw=1, marker=".", ms=4,
                     label=start)
+    ax.axhline(0.0, color="k", lw=0.5, gid="zero")
     ax.set_xscale("log")
+    ax.set_yscale("symlog", linthresh=1e-3)
     ax.set_xlabel("sweeps")
-    ax.set_ylabel("energy per site")
+    ax.set_ylabel("energy per site above the cold end")
     ax.set_title(f"({'ab'[axes.tolist().index(ax)]}) {name}, $T = {T0:g}$")
     ax.legend()
 fig.tight_layout()
@@ -172,11 +176,12 @@ for col, (r, name) in enumerate(((tg, "TLS glass"), (eg, "electron glass"))):
     ax = axes[0, col]
     for start, label in M.STARTS.items():
         x, g = M.coarse_dos(M.dos_view(r, start, T0))
-        ax.plot(x, g, ls="-", lw=1, ms=3, label=label, **STYLE[start])
+        ax.plot(x, g, ls="-", lw=1, ms=2, label=label, **STYLE[start])
+    ax.set_xlim(-5 if col == 0 else -3, 5 if col == 0 else 3)
     ax.set_xlabel("$E$")
     ax.set_ylabel("DOS")
     ax.set_title(f"({'ab'[col]}) {name}, $T = {T0:g}$")
-    ax.legend(loc="lower center")
+    ax.legend(loc="lower left" if col == 0 else "upper left", fontsize="small")
     ax = axes[1, col]
     table = V.dos_table(r)
     temps = [row["T"] for row in table]
@@ -185,6 +190,8 @@ for col, (r, name) in enumerate(((tg, "TLS glass"), (eg, "electron glass"))):
                     yerr=[2 * row[start][1] for row in table], lw=1, ms=5, label=label,
                     **STYLE[start])
     ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    ax.set_xticks(temps, [f"{t:g}" for t in temps])
     ax.set_xlabel("$T$")
     ax.set_ylabel("gap ratio $g_0/g_{peak}$")
     ax.set_ylim(0, 1.1)
@@ -229,7 +236,7 @@ colors = dict(zip(kmc, ("tab:blue", "tab:green", "tab:red"), strict=False))
 for label, r in kmc.items():
     k, m = M.kmc_relaxation(r, "kmc"), M.kmc_relaxation(r, "mf")
     f = -k.relaxed / k.delta0
-    fe = np.abs(f) * np.hypot(k.relaxed_err / np.abs(k.relaxed), k.delta0_err / k.delta0)
+    fe = np.hypot(k.relaxed_err / k.delta0, k.relaxed * k.delta0_err / k.delta0**2)
     axes[0].errorbar(k.times, f, yerr=2 * fe, ls="none", marker="o", ms=3, color=colors[label],
                      label=f"{label}, KMC")
     axes[0].plot(m.times, -m.relaxed / m.delta0, "-", lw=1, color=colors[label],
@@ -243,7 +250,7 @@ axes[1].set_ylabel(r"$-[P(t) - P(0)]/N$")
 for ax in axes:
     ax.set_xscale("log")
     ax.set_xlabel("$t$ [units of $1/a$]")
-    ax.axvspan(*M.KMC_WINDOW, color="0.9", zorder=0)
+    ax.axvspan(*M.KMC_WINDOW, color="0.9", zorder=0, gid="window of the logarithmic fits")
 axes[0].legend(loc="upper left", fontsize="small")
 axes[0].set_title("(a) relaxed fraction")
 axes[1].set_title("(b) change of the polarization")
