@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -139,14 +140,47 @@ def ensemble_costs():
     return rows
 
 
+START = "<!-- monte carlo benchmark: filled by benchmarks/monte_carlo.py --write -->"
+END = "<!-- end monte carlo benchmark -->"
+
+
+def _machine() -> str:
+    import datetime
+    import platform
+
+    import numba
+    import scipy
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0))
+    return (f"Measured {datetime.date.today()} on {cpu}, {cores} cores; Python "
+            f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+            f"numba {numba.__version__}; one thread (BLAS pinned).")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="N = 1000 only, shorter runs")
+    ap.add_argument("--write", metavar="PAGE", help="also put the tables between the markers "
+                    "of PAGE (book/performance.md)")
     args = ap.parse_args(argv)
+    lines = []
+
+    def emit(text: str = "") -> None:  # printed, and kept for --write
+        lines.append(text)
+        print(text)
+
     sizes = (1000,) if args.quick else (1000, 10_000)
     with threadpool_limits(1):
-        print("| kernel | N | glasslib [moves or events / s] | plain numpy [/ s] | ratio |")
-        print("|---|---|---|---|---|")
+        emit("| kernel | N | glasslib [moves or events / s] | plain numpy [/ s] | ratio |")
+        emit("|---|---|---|---|---|")
         for N in sizes:
             sweeps = 200 if N <= 1000 else 20
             rows = bench_equilibrium(N, sweeps // 4 if args.quick else sweeps)
@@ -155,18 +189,30 @@ def main(argv=None) -> int:
                 ratio = fast / plain if np.isfinite(plain) else float("nan")
                 plain_txt = f"{plain:,.0f}" if np.isfinite(plain) else "-"
                 ratio_txt = f"{ratio:.0f}x" if np.isfinite(ratio) else "-"
-                print(f"| {name} | {n} | {fast:,.0f} | {plain_txt} | {ratio_txt} |")
+                emit(f"| {name} | {n} | {fast:,.0f} | {plain_txt} | {ratio_txt} |")
     costs = ensemble_costs()
     if costs:
-        print()
-        print("| ensemble | curve | N | realizations | CPU s per realization | CPU min |")
-        print("|---|---|---|---|---|---|")
+        emit()
+        emit("| ensemble | curve | N | realizations | CPU s per realization | CPU min |")
+        emit("|---|---|---|---|---|---|")
         total = 0.0
         for name, label, n, r, per in costs:
             total += per * r
-            print(f"| {name} | {label} | {n} | {r} | {per:.1f} | {per * r / 60:.1f} |")
-        print(f"\nthe whole Beyond-mean-field page: {total / 60:.1f} CPU minutes, "
-              f"{total / 120:.1f} min on 2 cores (target: 20)")
+            emit(f"| {name} | {label} | {n} | {r} | {per:.1f} | {per * r / 60:.1f} |")
+        emit()
+        emit(f"The whole Beyond-mean-field page: {total / 60:.1f} CPU minutes, "
+              f"{total / 120:.1f} min on 2 cores (target: 20).")
+    emit()
+    emit(_machine())
+    if args.write:
+        page = Path(args.write)
+        text = page.read_text()
+        if START not in text or END not in text:
+            raise SystemExit(f"{page} has no markers {START!r} ... {END!r}")
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        page.write_text(head + START + "\n\n" + "\n".join(lines) + "\n\n" + END + tail)
+        print(f"wrote {page}")
     return 0
 
 
