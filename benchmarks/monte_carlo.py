@@ -188,7 +188,7 @@ def main(argv=None) -> int:
             for name, n, fast, plain in rows:
                 ratio = fast / plain if np.isfinite(plain) else float("nan")
                 plain_txt = f"{plain:,.0f}" if np.isfinite(plain) else "-"
-                ratio_txt = f"{ratio:.0f}x" if np.isfinite(ratio) else "-"
+                ratio_txt = f"{ratio:.1f}x" if np.isfinite(ratio) else "-"
                 emit(f"| {name} | {n} | {fast:,.0f} | {plain_txt} | {ratio_txt} |")
     costs = ensemble_costs()
     if costs:
