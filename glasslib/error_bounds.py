@@ -567,6 +567,7 @@ def _mc_intervals(real, row) -> dict:
         # c_i and of exp(-lambda t) - 1 in [-1, 0]; numpy's exp (SIMD_ULP), the BLAS product
         # and the separate sum of c_i add (3 (N + 8) + 2 SIMD_ULP) eps sum |c_i| per platform
         lam_iv = _tls_rate_interval(np.asarray(ctx["rates"], float), res0.x, dx0, g_rel, T)
+        out["mf_rates"] = lam_iv
         from .realizations import KMC_TIMES
 
         t = KMC_TIMES[:, None]

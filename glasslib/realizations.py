@@ -205,7 +205,7 @@ def axes(model: str, params: dict) -> dict:
     params = resolve_params(model, params)
     out = {}
     if model == "tls_kmc":
-        return {"kmc_times": KMC_TIMES}
+        return {"kmc_times": KMC_TIMES, "rate_edges": RATE_EDGES}
     if model != "eg_distance":
         out["energy_edges"] = energy_edges(params)
         out["log_abs_energy_edges"] = LOG_ABS_E_EDGES
@@ -450,7 +450,10 @@ FIELDS["tls_kmc"] = {
     "kmc_relaxed_sum": ExactField("kmc_relaxed_sum"), "kmc_events": ExactField("kmc_events"),
     "mc_P_field_sum": ExactField("mc_P_field_sum"), "mc_P_zero_sum": ExactField("mc_P_zero_sum"),
     "mc_digests": ExactField("mc_digests"), "mf_delta_P0": BoundedField("mf_delta_P0"),
-    "mf_relaxed": BoundedField("mf_relaxed"), **_MF_PATH_FIELDS,
+    "mf_relaxed": BoundedField("mf_relaxed"),
+    "mf_rate_counts": HistogramField("mf_rates", "rate_edges", "log10",
+                                     outside="mf_rate_outside", nonpositive="mf_rate_nonpositive"),
+    **_MF_PATH_FIELDS,
 }
 _EG_SPECTRUM_ONLY = ("rate_counts", "relaxation", "unresolved_modes")
 
@@ -734,7 +737,7 @@ def tls_kmc_realization(params, sample_ss, order_ss, timings):
         "mc_P_zero_sum": np.int64(np.sum(p0["polarization"][0])),
         "mc_digests": np.array(digests, np.int64),
         "mf_delta_P0": np.float64(np.sum(ci) / params["N"]),
-        "mf_relaxed": curve / params["N"], **_mf_paths([res0, resh]),
+        "mf_relaxed": curve / params["N"], "mf_rates": lam, **_mf_paths([res0, resh]),
     }
     return raw, {"glass": glass, "shifted": shifted, "solvers": [res0, resh], "c": c,
                  "ci": ci, "rates": lam}

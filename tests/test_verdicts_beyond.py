@@ -80,3 +80,14 @@ def test_mean_field_relaxation_is_exact_without_interactions(tmp_path):
     (c,) = [c for c in V.claims({V.KMC: {"J=0": r}}) if c.figure.startswith("Beyond MF (Eq. 15")]
     assert c.verdict == "reproduced", c
     assert c.verdict in DECIDED
+
+
+def test_eq17_fraction_is_one_minus_the_papers_form():
+    """Inside its window, Eq17.fraction(t) = 1 - |delta sigma|(t) with Eq. (17) as
+    glasslib.analysis.log_relaxation writes it, c = 1/ln(lambda_max/lambda_min)."""
+    from glasslib.analysis import log_relaxation
+
+    e = MB.Eq17(-12.0, -2.0, 1.0 / 10.0, 0.0)
+    t = np.logspace(3, 11, 9)
+    c = 1.0 / np.log(10.0**10)
+    np.testing.assert_allclose(e.fraction(t), 1.0 - log_relaxation(t, 1e-12, c), rtol=1e-12)

@@ -24,6 +24,8 @@ __all__ = [
     "KMC_WINDOW",
     "Relaxation",
     "kmc_relaxation",
+    "Eq17",
+    "eq17_slope",
 ]
 
 #: the three DOS of a Monte Carlo ensemble: hot start, cold (mean-field) start, mean field
@@ -196,3 +198,35 @@ def kmc_relaxation(result, which: str = "kmc", *, bootstrap: int = BOOTSTRAP,
                       float(slopes[0, 0]), float(slopes_e[0]),
                       (float(slopes[0, 1]), float(slopes[0, 2])),
                       (float(slopes_e[1]), float(slopes_e[2])))
+
+
+@dataclass(frozen=True)
+class Eq17:
+    """Eq. (17) on the mean-field (Ising-limit) rates of a ``tls_kmc`` ensemble: the plateau
+    cutoffs of the book's rule (:func:`glasslib.measures.plateau_cutoffs`) and the relaxed
+    fraction per decade they predict for uniform weights, ``1 / log10(lambda_max/lambda_min)``
+    (``c ln 10`` with ``c = 1/ln(lambda_max/lambda_min)``), valid for ``1/lambda_max < t <
+    1/lambda_min``."""
+
+    log10_min: float
+    log10_max: float
+    slope: float
+    slope_err: float
+
+    def fraction(self, t):
+        """The relaxed fraction Eq. (17) gives for uniform weights, ``1 - |delta sigma|/|delta
+        sigma_0| = c (gamma_E + ln(lambda_max t))`` (with ``c ln lambda_max = 1 + c ln
+        lambda_min``), clipped to [0, 1]: meaningful only inside its window."""
+        t = np.asarray(t, float)
+        x = np.log10(t) + self.log10_max + np.euler_gamma / np.log(10.0)
+        return np.clip(self.slope * x, 0.0, 1.0)
+
+
+def eq17_slope(result) -> Eq17:
+    """:class:`Eq17` of a ``tls_kmc`` ensemble, error from the cutoffs' bootstrap errors."""
+    from .core import plateau_cutoffs
+
+    cut = plateau_cutoffs(result, prefix="mf_")
+    w = cut.log10_max - cut.log10_min
+    err = float(np.hypot(cut.log10_min_err, cut.log10_max_err)) / w**2
+    return Eq17(cut.log10_min, cut.log10_max, 1.0 / w, err)

@@ -31,6 +31,11 @@ Verdict rules (mechanical; fixed before the paper-scale data were looked at):
   slopes ``s1, s2``. Reproduced if both exceed 2 sigma and ``|s1 - s2| <= 0.25 mean(s) + 2
   sigma`` (the same rate per decade over five decades); partly if both exceed 2 sigma but differ
   more; not reproduced otherwise.
+- **Eq. 17's rate per decade, KMC** (each scheme). Eq. (17) with uniform weights relaxes a
+  fraction ``1 / log10(lambda_max/lambda_min)`` per decade, the cutoffs by the book's rule on the
+  mean-field Ising-limit rates of the same realizations (``mf_rate_counts``). Reproduced if the
+  KMC's slope over the window is within ``0.25`` of it (relative, + 2 sigma); partly if within a
+  factor 2; not reproduced otherwise.
 - **Table I directions, KMC.** ``f(10^6)`` (the fraction relaxed by the end) between the ends of
   the disorder scheme (W = 1 -> 10 at W/T = 10, claimed faster: +) and of the interaction scheme
   (W/J = 9.8 -> 1 at W^2 + J^2 = 2: J up, claimed faster: +); :func:`glasslib.rules.sign_verdict`.
@@ -51,6 +56,7 @@ from ..measures import (
     ES_BOUND,
     coulomb_gap_coefficient,
     dos_view,
+    eq17_slope,
     gap_ratio,
     kmc_relaxation,
     reference_gap_ratio,
@@ -62,7 +68,7 @@ from . import Claim, print_claims, replicated, sec2, show_claims
 
 __all__ = ["claims", "print_claims", "show_claims", "TG", "EG", "KMC", "ALPHA_E", "FILL_RATIO",
            "DOS_TOLERANCE", "EQUILIBRATION_TOLERANCE", "ALPHA_TOLERANCE", "LOG_TOLERANCE",
-           "RHO_RANGE", "dos_table", "kmc_table"]
+           "EQ17_RANGE", "RHO_RANGE", "dos_table", "kmc_table"]
 
 TG, EG, KMC = "mc_tg_dos", "mc_eg_dos", "kmc_tg_table_one"
 #: energies of the Coulomb-gap coefficient (edges of the log10|E| histogram)
@@ -77,6 +83,8 @@ EQUILIBRATION_TOLERANCE = 0.05
 ALPHA_TOLERANCE = (0.2, 0.5)
 #: relative difference of the two half-window slopes of a logarithmic relaxation
 LOG_TOLERANCE = 0.25
+#: KMC / Eq. 17 slope per decade within this range: partly
+EQ17_RANGE = (0.5, 2.0)
 #: KMC / MF relaxed amount: (reproduced range, partly range)
 RHO_RANGE = ((0.8, 1.25), (0.5, 2.0))
 TARGET_DOS, TARGET_KMC = "fig-beyond-dos", "fig-beyond-kmc"
@@ -206,6 +214,27 @@ def _log_claim(label, result) -> Claim:
                  measured, verdict, why, TARGET_KMC)
 
 
+def _eq17_claim(label, result) -> Claim:
+    r, e = kmc_relaxation(result, "kmc"), eq17_slope(result)
+    d = r.slope - e.slope
+    err = float(np.hypot(r.slope_err, e.slope_err))
+    rel = r.slope / e.slope
+    measured = (f"{label}: relaxed fraction per decade, KMC {pm(r.slope, r.slope_err, 4)}; "
+                f"Eq. 17 (1/log10(lambda_max/lambda_min), mean-field rates, lambda in "
+                f"10^({e.log10_min:.1f}) .. 10^({e.log10_max:.1f})) {pm(e.slope, e.slope_err, 4)}")
+    lo, hi = EQ17_RANGE
+    if abs(d) <= LOG_TOLERANCE * e.slope + SIGMAS * err:
+        verdict, why = "reproduced", (f"within {LOG_TOLERANCE:.0%} (+ 2 sigma) of Eq. 17")
+    elif lo <= rel <= hi:
+        verdict, why = "partly", (f"KMC / Eq. 17 = {rel:.2f}: within a factor 2, beyond "
+                                  f"{LOG_TOLERANCE:.0%}")
+    else:
+        verdict, why = "not reproduced", f"KMC / Eq. 17 = {rel:.2f}: beyond a factor 2"
+    return Claim(f"Beyond MF (Eq. 17, {label})", "The relaxation proceeds at Eq. (17)'s rate "
+                 "per decade, c ln 10 with c = 1/ln(lambda_max/lambda_min) from the plateau of "
+                 "the rates (kinetic Monte Carlo).", measured, verdict, why, TARGET_KMC)
+
+
 def _direction_claim(curves, lo, hi, what, figure) -> Claim:
     a, b = kmc_relaxation(curves[lo], "kmc"), kmc_relaxation(curves[hi], "kmc")
     ma, mb = kmc_relaxation(curves[lo], "mf"), kmc_relaxation(curves[hi], "mf")
@@ -258,7 +287,7 @@ def claims(data: dict) -> list[Claim]:
     if KMC in data:
         curves = data[KMC]
         for label, r in curves.items():
-            out.append(_log_claim(label, r))
+            out.extend([_log_claim(label, r), _eq17_claim(label, r)])
         labels = list(curves)
         disorder = [x for x in labels if x.startswith("W=")]
         if len(disorder) >= 2:
@@ -287,9 +316,10 @@ def dos_table(result) -> list[dict]:
 
 
 def kmc_table(curves: dict) -> list[dict]:
-    """Per scheme: initial deviation, relaxed fraction by 10^6 and slope per decade, KMC and MF."""
+    """Per scheme: initial deviation, relaxed fraction by 10^6 and slope per decade, KMC and MF,
+    and Eq. (17)'s slope (:func:`glasslib.measures.eq17_slope`)."""
     rows = []
     for label, r in curves.items():
         k, m = kmc_relaxation(r, "kmc"), kmc_relaxation(r, "mf")
-        rows.append({"label": label, "kmc": k, "mf": m})
+        rows.append({"label": label, "kmc": k, "mf": m, "eq17": eq17_slope(r)})
     return rows
