@@ -130,7 +130,7 @@ def bench_kmc(N, t_max, plain_events):
 def ensemble_costs():
     """(experiment, curve, N, realizations, CPU s per realization) of the committed cache."""
     rows = []
-    for name in ("mc_tg_dos", "mc_eg_dos", "kmc_tg_table_one"):
+    for name in ("mc_tg_dos", "mc_tg_single_flips", "mc_eg_dos", "kmc_tg_table_one"):
         for meta_path in sorted((ROOT / "results" / f"{name}_paper").glob("*/meta.json")):
             meta = json.loads(meta_path.read_text())
             if "cpu_seconds" not in meta:  # still running

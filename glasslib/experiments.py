@@ -197,6 +197,14 @@ def _beyond_mean_field() -> list:
         seed=161, notes="not a figure of the paper: the paper's open question; N = 1000 "
                         "(Fig. 2's), 40 realizations, 2000 sweeps (1000 burn-in)"),
         Experiment(
+        "mc_tg_single_flips", "1, 2", "tls_mc",
+        "TLS glass: the Monte Carlo of mc_tg_dos without its pair flips (why they are needed)",
+        (Curve("single flips", dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 1.0, 2.0],
+                                    pair_moves=False), 10, dict(_MC_QUICK, pair_moves=False),
+               4),),
+        seed=161, notes="not a figure of the paper: the first 10 realizations of mc_tg_dos "
+                        "(same seed), single flips only"),
+        Experiment(
         "mc_eg_dos", "8", "eg_mc",
         "Electron glass: replica-exchange Monte Carlo vs mean field, W = 1, "
         "e^2/r_nn = 1, T = 0.05, 0.1, 0.2, 0.5",

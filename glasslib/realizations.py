@@ -87,6 +87,7 @@ DEFAULTS["tls_b1"] = dict(DEFAULTS["tls"], convention="linearized")
 #: in mean field on the same realization
 DEFAULTS["tls_mc"] = dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 1.0, 2.0],
                           ladder_ratio=1.25, sweeps=2000, burn_in=1000, sample_every=50,
+                          pair_moves=True,
                           r_nn=1.0, r_nn_convention="lattice", prefactor="paper",
                           tunneling_min=1e-7, tunneling_max=1e-1, tol=1e-8, density=None)
 DEFAULTS["eg_mc"] = dict(N=1000, W=1.0, J=1.0, temperatures=[0.05, 0.1, 0.2, 0.5],
@@ -168,6 +169,8 @@ def _check_mc_params(model: str, out: dict) -> None:
     out["sample_every"] = check_int("sample_every", out["sample_every"], minimum=1)
     if check_real("ladder_ratio", out["ladder_ratio"], positive=True) <= 1.0:
         raise ValueError(f"ladder_ratio must exceed 1, got {out['ladder_ratio']!r}")
+    if model == "tls_mc" and not isinstance(out["pair_moves"], bool):
+        raise TypeError(f"pair_moves must be True or False, got {out['pair_moves']!r}")
     if model == "eg_mc" and out["N"] % 2:
         raise ValueError(f"the electron glass is half filled: N must be even, got {out['N']}")
     if model != "eg_mc" and isinstance(out["prefactor"], str):
@@ -607,7 +610,8 @@ def tls_mc_realization(params, sample_ss, order_ss, timings):
                for T in anchors]
     t1 = time.perf_counter()
     run = dict(rng=None, sweeps=params["sweeps"], burn_in=params["burn_in"],
-               sample_every=params["sample_every"], targets=targets)
+               sample_every=params["sample_every"], targets=targets,
+               pair_moves=bool(params["pair_moves"]))
     args = (glass.couplings, glass.asymmetry, glass.tunneling, c, ladder)
     hot = monte_carlo.tls_parallel_tempering(*args, **dict(run, rng=np.random.default_rng(hot_ss)))
     cold = monte_carlo.tls_parallel_tempering(

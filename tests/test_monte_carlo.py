@@ -390,9 +390,10 @@ def test_one_and_two_workers_give_identical_monte_carlo_ensembles(tmp_path):
     ("tls_kmc", dict(trajectories=0), "trajectories"),
     ("tls_kmc", dict(ladder_ratio=1.0), "ladder_ratio"),
     ("tls_mc", dict(prefactor="nope"), "prefactor"),
+    ("tls_mc", dict(pair_moves="yes"), "pair_moves"),
 ])
 def test_bad_parameters_are_refused(model, params, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises((ValueError, TypeError), match=match):
         realizations.resolve_params(model, params)
 
 

@@ -66,11 +66,13 @@ from ..measures.finite_size import site_density
 from ..rules import SIGMAS, sign_verdict, significant_sign
 from . import Claim, print_claims, replicated, sec2, show_claims
 
-__all__ = ["claims", "print_claims", "show_claims", "TG", "EG", "KMC", "ALPHA_E", "FILL_RATIO",
+__all__ = ["claims", "print_claims", "show_claims", "TG", "EG", "KMC", "SINGLE", "ALPHA_E", "FILL_RATIO",
            "DOS_TOLERANCE", "EQUILIBRATION_TOLERANCE", "ALPHA_TOLERANCE", "LOG_TOLERANCE",
            "EQ17_RANGE", "RHO_RANGE", "dos_table", "kmc_table"]
 
 TG, EG, KMC = "mc_tg_dos", "mc_eg_dos", "kmc_tg_table_one"
+#: the TLS glass's Monte Carlo without pair flips (the equilibration table; no claims)
+SINGLE = "mc_tg_single_flips"
 #: energies of the Coulomb-gap coefficient (edges of the log10|E| histogram)
 ALPHA_E = (10.0**-1, 10.0**-0.5)
 #: the DOS at E = 0 within 10% of its peak: the gap has filled
