@@ -66,8 +66,8 @@ from ..measures.finite_size import site_density
 from ..rules import SIGMAS, sign_verdict, significant_sign
 from . import Claim, print_claims, replicated, sec2, show_claims
 
-__all__ = ["claims", "print_claims", "show_claims", "TG", "EG", "KMC", "SINGLE", "ALPHA_E", "FILL_RATIO",
-           "DOS_TOLERANCE", "EQUILIBRATION_TOLERANCE", "ALPHA_TOLERANCE", "LOG_TOLERANCE",
+__all__ = ["claims", "print_claims", "show_claims", "TG", "EG", "KMC", "SINGLE", "ALPHA_E",
+           "FILL_RATIO", "DOS_TOLERANCE", "EQUILIBRATION_TOLERANCE", "ALPHA_TOLERANCE", "LOG_TOLERANCE",
            "EQ17_RANGE", "RHO_RANGE", "dos_table", "kmc_table"]
 
 TG, EG, KMC = "mc_tg_dos", "mc_eg_dos", "kmc_tg_table_one"
