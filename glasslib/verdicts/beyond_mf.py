@@ -67,8 +67,8 @@ from ..rules import SIGMAS, sign_verdict, significant_sign
 from . import Claim, print_claims, replicated, sec2, show_claims
 
 __all__ = ["claims", "print_claims", "show_claims", "TG", "EG", "KMC", "SINGLE", "ALPHA_E",
-           "FILL_RATIO", "DOS_TOLERANCE", "EQUILIBRATION_TOLERANCE", "ALPHA_TOLERANCE", "LOG_TOLERANCE",
-           "EQ17_RANGE", "RHO_RANGE", "dos_table", "kmc_table"]
+           "FILL_RATIO", "DOS_TOLERANCE", "EQUILIBRATION_TOLERANCE", "ALPHA_TOLERANCE",
+           "LOG_TOLERANCE", "EQ17_RANGE", "RHO_RANGE", "dos_table", "kmc_table"]
 
 TG, EG, KMC = "mc_tg_dos", "mc_eg_dos", "kmc_tg_table_one"
 #: the TLS glass's Monte Carlo without pair flips (the equilibration table; no claims)
