@@ -213,11 +213,12 @@ def _beyond_mean_field() -> list:
         seed=162, notes="not a figure of the paper: N = 1000 (Fig. 8 has 10^4), 40 "
                         "realizations, 2000 sweeps (1000 burn-in)")]
     schemes = (("W=1,T=0.1", 1.0, 1.0, 0.1), ("W=10,T=1", 10.0, 1.0, 1.0),
-               ("W/J=9.8", *_wj(9.8), 0.1))
+               ("W/J=9.8", *_wj(9.8), 0.1), ("J=0", 2.0**0.5, 0.0, 0.1))
     out.append(Experiment(
         "kmc_tg_table_one", "Table I", "tls_kmc",
         "TLS-glass relaxation by kinetic Monte Carlo vs mean field: the Table I schemes "
-        "(disorder W = 1 -> 10 at W/T = 10; interaction W/J = 1 -> 9.8 at W^2 + J^2 = 2)",
+        "(disorder W = 1 -> 10 at W/T = 10; interaction W/J = 1 -> 9.8 at W^2 + J^2 = 2; "
+        "J = 0 at W^2 = 2, where mean field is exact, as a control)",
         tuple(Curve(label, dict(N=1000, W=W, J=J, T=T), 40,
                     dict(N=200, trajectories=4, burn_in=100, sample_every=20), 4)
               for label, W, J, T in schemes),

@@ -228,7 +228,9 @@ V.show_claims([c for c in claims if "(Fig." in c.figure])
 # The relaxed fraction of the initial deviation, $f(t) = -[P(t) - P(0)]/[N\,\delta\sigma_0]$,
 # after the field step is removed, for the Table I schemes of the TLS glass: $W = J = 1$ at
 # $T = 0.1$; more disorder, $W = 10$ at $T = 1$ ($W/T = 10$ as in Figs. 4 and 6); less
-# interaction, $W/J = 9.8$ at $W^2 + J^2 = 2$ (Figs. 5 and 7). Kinetic Monte Carlo (points, bands
+# interaction, $W/J = 9.8$ at $W^2 + J^2 = 2$ (Figs. 5 and 7); and, as a control, no
+# interaction at all ($J = 0$, $W = \sqrt 2$), where mean field is exact and the two must agree
+# (it carries no claim). Kinetic Monte Carlo (points, bands
 # at two standard errors over realizations) and the mean-field prediction of the same
 # realizations (lines, each normalized by its own initial deviation). A logarithmic relaxation
 # (Eq. 17) is a straight line here; the dotted lines are Eq. (17) itself for uniform weights,
@@ -237,7 +239,7 @@ V.show_claims([c for c in claims if "(Fig." in c.figure])
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=plotting.TWO_PANELS)
-colors = dict(zip(kmc, ("tab:blue", "tab:green", "tab:red"), strict=False))
+colors = dict(zip(kmc, ("tab:blue", "tab:green", "tab:red", "0.4"), strict=False))
 for label, r in kmc.items():
     k, m = M.kmc_relaxation(r, "kmc"), M.kmc_relaxation(r, "mf")
     f = -k.relaxed / k.delta0
@@ -245,21 +247,24 @@ for label, r in kmc.items():
     axes[0].errorbar(k.times, f, yerr=2 * fe, ls="none", marker="o", ms=3, color=colors[label],
                      label=f"{label}, KMC")
     axes[0].plot(m.times, -m.relaxed / m.delta0, "-", lw=1, color=colors[label],
-                 label=f"{label}, mean field")
+                 gid=f"{label}, mean field")
     e17 = M.eq17_slope(r)
     axes[0].plot(k.times, e17.fraction(k.times), ":", lw=1, color=colors[label],
-                 label=f"{label}, Eq. 17")
+                 gid=f"{label}, Eq. 17")
     axes[1].errorbar(k.times, -k.relaxed, yerr=2 * k.relaxed_err, ls="none", marker="o", ms=3,
                      color=colors[label], label=f"{label}, KMC")
     axes[1].plot(m.times, -m.relaxed, "-", lw=1, color=colors[label],
-                 label=f"{label}, mean field")
+                 gid=f"{label}, mean field")
 axes[0].set_ylabel(r"relaxed fraction $f(t)$")
 axes[1].set_ylabel(r"$-[P(t) - P(0)]/N$")
 for ax in axes:
     ax.set_xscale("log")
     ax.set_xlabel("$t$ [units of $1/a$]")
     ax.axvspan(*M.KMC_WINDOW, color="0.9", zorder=0, gid="window of the logarithmic fits")
-axes[0].legend(loc="upper left", fontsize="small")
+_handles, _ = axes[0].get_legend_handles_labels()
+_handles += [plt.Line2D([], [], color="k", lw=1, ls="-", label="mean field (lines)"),
+             plt.Line2D([], [], color="k", lw=1, ls=":", label="Eq. 17 (dotted)")]
+axes[0].legend(handles=_handles, loc="upper left", fontsize="small")
 axes[0].set_title("(a) relaxed fraction")
 axes[1].set_title("(b) change of the polarization")
 fig.tight_layout()
