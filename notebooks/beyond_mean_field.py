@@ -62,8 +62,9 @@
 # polarization $P = \sum_i\sigma_i$ from $t = 0.1$ to $10^6$ (units of $1/a$), 8 trajectories per
 # realization, each from its own equilibrium snapshot. **No rate is cut off**: the full
 # $\Delta_0 \in [10^{-7}, 10^{-1}]$ is simulated; the rates span 12 decades, and TLSs whose rates
-# are below $10^{-6}$ simply (rarely) flip within the window. This costs nothing: in equilibrium
-# a trajectory makes only as many events as the fast TLSs flip, at most a few $10^5$ here.
+# are below $10^{-6}$ simply (rarely) flip within the window. This costs little: in equilibrium
+# a trajectory makes only as many events as the fast TLSs flip, at most
+# {glue:text}`beyond-kmc-max-events` here.
 # **Mean field on the same realizations**: two solves of Eq. (4), with and without the step (the
 # step's solve continued from the other), give the initial deviations
 # $c_i = \langle\sigma_i\rangle_{step} - \langle\sigma_i\rangle_0$, and Eq. (15) with the
@@ -322,6 +323,8 @@ glue("beyond-kmc-fractions", "; ".join(
     f"{label}: {_pm(k.fraction_end, k.fraction_end_err, 3)} (mean field {m.fraction_end:.3f})"
     for label, (k, m) in _k.items()), display=False)
 _k0, _m0 = _k[_labels[0]]
+glue("beyond-kmc-max-events", f"{max(int(r.data['kmc_events'].max()) for r in kmc.values()):,}",
+     display=False)
 glue("beyond-kmc-delta-ratio", f"{_k0.delta0 / _m0.delta0:.1f}", display=False)
 
 # %% [markdown]
