@@ -369,17 +369,29 @@ def test_same_seed_same_trajectory_and_the_comparator(model):
     assert not np.array_equal(other.summary["mc_digests"], a.summary["mc_digests"])
 
 
+def _identical(a, b):
+    pa, pb = a.physics(), b.physics()
+    assert sorted(pa) == sorted(pb)
+    for name in pa:
+        np.testing.assert_array_equal(pa[name], pb[name], err_msg=name)
+
+
 @pytest.mark.slow
-def test_one_and_two_workers_give_identical_monte_carlo_ensembles(tmp_path):
-    for model in ("tls_kmc", "eg_mc"):
-        one = runner.run_ensemble(model, QUICK[model], 3, 5, cache_dir=tmp_path / "a",
-                                  workers=1, progress=False)
-        two = runner.run_ensemble(model, QUICK[model], 3, 5, cache_dir=tmp_path / "b",
-                                  workers=2, progress=False)
-        pa, pb = one.physics(), two.physics()
-        assert sorted(pa) == sorted(pb)
-        for name in pa:
-            np.testing.assert_array_equal(pa[name], pb[name], err_msg=name)
+def test_one_two_and_dask_workers_give_identical_monte_carlo_ensembles(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    one = {}
+    for model in ("tls_mc", "tls_kmc", "eg_mc"):
+        one[model] = runner.run_ensemble(model, QUICK[model], 3, 5, cache_dir=tmp_path / "a",
+                                         workers=1, progress=False)
+        _identical(one[model], runner.run_ensemble(model, QUICK[model], 3, 5,
+                                                   cache_dir=tmp_path / "b", workers=2,
+                                                   progress=False))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        for model in ("tls_kmc", "eg_mc"):
+            _identical(one[model], runner.run_ensemble(
+                model, QUICK[model], 3, 5, cache_dir=tmp_path / "c",
+                dask=cluster.scheduler_address, progress=False))
 
 
 @pytest.mark.parametrize("model,params,match", [
