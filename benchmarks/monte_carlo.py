@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -145,24 +144,11 @@ END = "<!-- end monte carlo benchmark -->"
 
 
 def _machine() -> str:
-    import datetime
-    import platform
+    from run import environment  # the performance page's own description of the machine
 
-    import numba
-    import scipy
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0))
-    return (f"Measured {datetime.date.today()} on {cpu}, {cores} cores; Python "
-            f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-            f"numba {numba.__version__}; one thread (BLAS pinned).")
+    env = environment(1)
+    return (f"Measured {env['date']} on {env['machine']}; {env['versions']}; one thread "
+            "(BLAS pinned).")
 
 
 def main(argv=None) -> int:

@@ -230,6 +230,17 @@ def _relaxation_interval(iv: EB.Interval, times):
     return s_lo / n_max * (1 - gamma), s_hi / n_min * (1 + gamma)
 
 
+def _check_within(name, got, lo, hi, problems, where):
+    """``lo <= got <= hi`` elementwise (1-D arrays); the first violation is reported at
+    ``where`` (formatted with ``name`` and the index ``k``)."""
+    if got.shape != lo.shape:
+        problems.append(f"{name}: {got.size} values, expected {lo.size}")
+    elif np.any((got < lo) | (got > hi)):
+        k = int(np.argmax((got < lo) | (got > hi)))
+        problems.append(f"{where.format(name=name, k=k)}: cached {got[k]:.17g} outside "
+                        f"[{lo[k]:.17g}, {hi[k]:.17g}]")
+
+
 def _check_field(name, spec, row, iv, fresh, ax, problems, params):
     if isinstance(spec, HistogramField):
         _check_histogram(name, spec, row, iv[spec.source], ax, problems)
@@ -243,14 +254,8 @@ def _check_field(name, spec, row, iv, fresh, ax, problems, params):
                             f"outside [{lo[k]:.17g}, {hi[k]:.17g}]")
     elif isinstance(spec, SortedField):
         v = iv[spec.source]
-        lo, hi = np.sort(v.lo), np.sort(v.hi)
-        got = np.asarray(row[name], float)
-        if got.shape != lo.shape:
-            problems.append(f"{name}: {got.shape[0]} values, expected {lo.shape[0]}")
-        elif np.any((got < lo) | (got > hi)):
-            k = int(np.argmax((got < lo) | (got > hi)))
-            problems.append(f"{name}: rank {k}: cached {got[k]:.17g} outside "
-                            f"[{lo[k]:.17g}, {hi[k]:.17g}]")
+        _check_within(name, np.asarray(row[name], float), np.sort(v.lo), np.sort(v.hi),
+                      problems, "{name}: rank {k}")
     elif isinstance(spec, ExcludedCountField):
         v = iv[spec.source]
         n = fresh.raw[spec.spectrum].size - 1
@@ -300,14 +305,8 @@ def _check_field(name, spec, row, iv, fresh, ax, problems, params):
             problems.extend(f"{p} (row {k})" for p in sub)
     elif isinstance(spec, BoundedField):
         v = iv[spec.source]
-        got = np.asarray(row[name], float).ravel()
-        lo, hi = np.ravel(v.lo), np.ravel(v.hi)
-        if got.shape != lo.shape:
-            problems.append(f"{name}: {got.size} values, expected {lo.size}")
-        elif np.any((got < lo) | (got > hi)):
-            k = int(np.argmax((got < lo) | (got > hi)))
-            problems.append(f"{name}[{k}]: cached {got[k]:.17g} outside "
-                            f"[{lo[k]:.17g}, {hi[k]:.17g}]")
+        _check_within(name, np.asarray(row[name], float).ravel(), np.ravel(v.lo), np.ravel(v.hi),
+                      problems, "{name}[{k}]")
     elif isinstance(spec, PathField):
         # selects the bound of each mean-field solve (error_bounds._mf_path); the residuals must
         # be below the solver's tolerance on both sides wherever the recomputed solve converged

@@ -145,6 +145,18 @@ def _flip(K, c, s, h, r, i):
     s[r, i] = -si
 
 
+@nb.njit(cache=True, fastmath=False, inline="always")
+def _exchange(betas, rep_at, energy, swap_u, first, swaps):
+    """Replica-exchange attempts between ladder slots ``(t, t + 1)``, ``t = first, first + 2,
+    ...``: accepted with ``min(1, exp((beta_t - beta_t+1)(E_a - E_b)))``."""
+    for t in range(first, betas.shape[0] - 1, 2):
+        a, b = rep_at[t], rep_at[t + 1]
+        x = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
+        if x >= 0.0 or swap_u[t] < np.exp(x):
+            rep_at[t], rep_at[t + 1] = b, a
+            swaps[t] += 1
+
+
 @nb.njit(cache=True, fastmath=False)
 def _tls_sweeps(K, c, betas, rep_at, s, h, energy, sites, uniforms, partner, pair_sites,
                 pair_uniforms, swap_u, sweep0, accepted, swaps):
@@ -175,13 +187,7 @@ def _tls_sweeps(K, c, betas, rep_at, s, h, energy, sites, uniforms, partner, pai
                     _flip(K, c, s, h, r, j)
                     energy[r] += dE
                     accepted[t] += 1
-        first = (sweep0 + k) % 2
-        for t in range(first, R - 1, 2):
-            a, b = rep_at[t], rep_at[t + 1]
-            x = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
-            if x >= 0.0 or swap_u[k, t] < np.exp(x):
-                rep_at[t], rep_at[t + 1] = b, a
-                swaps[t] += 1
+        _exchange(betas, rep_at, energy, swap_u[k], (sweep0 + k) % 2, swaps)
 
 
 @nb.njit(cache=True, fastmath=False)
@@ -212,13 +218,7 @@ def _eg_sweeps(K, J, betas, rep_at, occ, emp, n, phi, energy, picks_o, picks_e, 
                     emp[r, b] = i
                     energy[r] += dE
                     accepted[t] += 1
-        first = (sweep0 + k) % 2
-        for t in range(first, R - 1, 2):
-            a, b = rep_at[t], rep_at[t + 1]
-            x = (betas[t] - betas[t + 1]) * (energy[a] - energy[b])
-            if x >= 0.0 or swap_u[k, t] < np.exp(x):
-                rep_at[t], rep_at[t + 1] = b, a
-                swaps[t] += 1
+        _exchange(betas, rep_at, energy, swap_u[k], (sweep0 + k) % 2, swaps)
 
 
 @nb.njit(cache=True, fastmath=False, inline="always")

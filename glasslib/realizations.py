@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numba
 import numpy as np
@@ -351,46 +352,41 @@ class StackedHistogramField:
 
 
 @dataclass(frozen=True)
-class ExactField:
+class _RawField:
+    """A raw quantity stored as it is (as ``dtype``, if set); the subclasses differ in how the
+    comparator checks it."""
+
+    source: str
+    dtype: ClassVar = None
+
+    def compute(self, name: str, raw: dict, ax: dict) -> dict:
+        return {name: np.asarray(raw[self.source], self.dtype)}
+
+    def names(self, name):
+        return [name]
+
+
+@dataclass(frozen=True)
+class ExactField(_RawField):
     """An integer quantity of a Monte Carlo trajectory (counts, sums of signs, digests): equal
     trajectories give equal values on every platform, so it must match exactly."""
 
-    source: str
-
-    def compute(self, name: str, raw: dict, ax: dict) -> dict:
-        return {name: np.asarray(raw[self.source], np.int64)}
-
-    def names(self, name):
-        return [name]
+    dtype: ClassVar = np.int64
 
 
 @dataclass(frozen=True)
-class BoundedField:
+class BoundedField(_RawField):
     """A float quantity stored as computed; it must lie within the interval
     :func:`glasslib.error_bounds.raw_intervals` derives for ``raw[source]``."""
 
-    source: str
-
-    def compute(self, name: str, raw: dict, ax: dict) -> dict:
-        return {name: np.asarray(raw[self.source], np.float64)}
-
-    def names(self, name):
-        return [name]
+    dtype: ClassVar = np.float64
 
 
 @dataclass(frozen=True)
-class PathField:
+class PathField(_RawField):
     """A diagnostic of the mean-field solves inside a Monte Carlo model (digests, iteration and
     update counts, residuals, one per solve): it selects the solver bound, as
     :class:`SolverField` and :class:`DigestField` do, and is not compared itself."""
-
-    source: str
-
-    def compute(self, name: str, raw: dict, ax: dict) -> dict:
-        return {name: np.asarray(raw[self.source])}
-
-    def names(self, name):
-        return [name]
 
 
 def solution_digest(res) -> int:
