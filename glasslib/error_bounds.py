@@ -366,7 +366,7 @@ def raw_intervals(real, row: dict) -> dict:
         else:
             path = "diverged"
     out["path"] = path
-    if model in ("tls_mc", "eg_mc", "tls_kmc"):
+    if model in ("tls_mc", "eg_mc", "tls_kmc", "eg_kmc"):
         out.update(_mc_intervals(real, row))
         return out
     if model in ("tls", "tls_b1"):
@@ -468,8 +468,23 @@ def _mc_trajectory_problem(row, fresh_digests) -> str | None:
     return None
 
 
+def _eg_mf_energy_interval(K, b, J, T, res, path, cached_residual) -> Interval:
+    """``E = x - mu`` of one half-filled solve of Eq. (20) with site energies ``b``: the solver
+    bound plus ``mu``'s (the solution's bound; after diverged paths also each side's
+    :func:`half_filling_mu_halfwidth` and the filling tolerance ``1e-9 N`` over the slope)."""
+    N = res.x.size
+    dx = _solver_halfwidth(K, b, -0.5 * J, res.x, res.mu, path, (cached_residual, res.residual))
+    dmu = float(np.max(dx)) if path != "diverged" else (
+        float(np.max(dx)) + half_filling_mu_halfwidth(res.x, res.mu, T)
+        + 2e-9 * N * 2.0 * T / max(float(np.sum(
+            0.25 / np.cosh(np.minimum(np.abs(res.x - res.mu) / (2 * T), 350.0)) ** 2)), 1e-300))
+    E = res.x - res.mu
+    dE = dx + dmu + 2.0 * EPS * np.abs(E)
+    return Interval(E - dE, E + dE)
+
+
 def _mc_intervals(real, row) -> dict:
-    """Intervals of the raw quantities of ``tls_mc``, ``eg_mc`` and ``tls_kmc``.
+    """Intervals of the raw quantities of ``tls_mc``, ``eg_mc``, ``tls_kmc`` and ``eg_kmc``.
 
     A Monte Carlo trajectory is a sequence of decisions taken with IEEE arithmetic from the same
     random numbers, so equal trajectory digests mean equal configurations at every sample.
@@ -491,7 +506,8 @@ def _mc_intervals(real, row) -> dict:
     solvers = ctx["solvers"]
     paths = [_mf_path(row, k, res) for k, res in enumerate(solvers)]
     out["mf_paths"] = paths
-    rows = abs_row_sums(glass.couplings if model != "eg_mc" else glass.inverse_distances)
+    rows = abs_row_sums(glass.couplings if model in ("tls_mc", "tls_kmc")
+                        else glass.inverse_distances)
     if model in ("tls_mc", "tls_kmc"):
         c = ctx["c"]
         g = glass.tunneling
@@ -529,20 +545,10 @@ def _mc_intervals(real, row) -> dict:
                 dE = (dmu[:, None] + 2.0 * EPS * np.abs(E)).ravel()
                 ivs.append(Interval(E.ravel() - dE, E.ravel() + dE))
             out[key] = ivs
-        ivs = []
-        for k, (res, path) in enumerate(zip(solvers, paths, strict=True)):
-            T = float(p["temperatures"][k])
-            dx = _solver_halfwidth(glass.inverse_distances, eps_, -0.5 * J, res.x, res.mu, path,
-                                   (float(row["mf_residuals"][k]), res.residual))
-            dmu = float(np.max(dx)) if path != "diverged" else (
-                float(np.max(dx)) + half_filling_mu_halfwidth(res.x, res.mu, T)
-                + 2e-9 * N * 2.0 * T / max(float(np.sum(
-                    0.25 / np.cosh(np.minimum(np.abs(res.x - res.mu) / (2 * T), 350.0)) ** 2)),
-                    1e-300))
-            E = res.x - res.mu
-            dE = dx + dmu + 2.0 * EPS * np.abs(E)
-            ivs.append(Interval(E - dE, E + dE))
-        out["mf_energies"] = ivs
+        out["mf_energies"] = [
+            _eg_mf_energy_interval(glass.inverse_distances, eps_, J, float(p["temperatures"][k]),
+                                   res, path, float(row["mf_residuals"][k]))
+            for k, (res, path) in enumerate(zip(solvers, paths, strict=True))]
         term = 0.5 * (np.abs(eps_) + 0.5 * J * rows)
         half = _sum_halfwidth(N, float(np.sum(term))) / N
         for key in ("mc_trace", "cold_trace"):
@@ -578,6 +584,108 @@ def _mc_intervals(real, row) -> dict:
         slack = 2.0 * (3.0 * (N + 8) + 2.0 * SIMD_ULP + 4.0) * EPS * n_abs
         out["mf_relaxed"] = _divided(corners.min(axis=0).sum(axis=1) - slack,
                                      corners.max(axis=0).sum(axis=1) + slack, N)
+    if model == "eg_kmc":
+        out.update(_eg_kmc_intervals(real, row, paths))
+    return out
+
+
+def _eg_kmc_intervals(real, row, paths) -> dict:
+    """Intervals of ``eg_kmc``'s mean-field prediction and of its cutoff diagnostic.
+
+    Inputs: the energies ``E0`` (zero field) and ``Eh`` (the potential) of the two solves
+    (:func:`_eg_mf_energy_interval`, half-widths ``d0``, ``dh``).
+
+    - ``dn0 = f(Eh) - f(E0)``: ``f`` is Lipschitz with ``max |f'| = D(E_lo)/T`` on each
+      interval (``D = f (1 - f)`` is largest at the interval's point nearest 0); each side is
+      an ``expit`` (``SIMD_ULP`` eps relative) and their difference one ulp:
+      ``(2 SIMD_ULP + 2) eps (|a| + |b|)``.
+    - ``D``: ``|d ln D / dE| = tanh(|E|/2T) / T <= 1/T``, so ``D`` moves by at most
+      ``expm1(d0/T)`` relative, ``sqrt(D)`` by half that, plus ``4 SIMD_ULP eps``.
+    - ``S``: a symmetric perturbation whose 2-norm is at most the largest row sum of its
+      entrywise bound (:func:`_eg_row_bounds`); for positive semi-definite ``S`` and ``S'``,
+      ``||exp(-S t) - exp(-S' t)|| <= t ||S - S'||`` (Duhamel), and within ``e^{t eta}`` of that
+      when ``S'`` is only PSD to ``-eta``.
+    - the prediction ``O(t) = u^T exp(-S t) y0`` (``u = sqrt(D) s``, ``y0 = dn0 / sqrt(D)``) is
+      computed as ``sum_k (u^T v_k)(v_k^T y0) expm1(-lambda_k t)`` from each platform's
+      eigenpairs: with LAPACK's backward error ``eta = N eps ||S||`` and eigenvectors
+      orthogonal to ``N eps``, the computed propagator is within ``t eta e^{t eta} + 3 N eps``
+      of ``exp(-S t)`` (2-norm), and the products, ``expm1`` and the sum add ``(3 N + 8 +
+      2 SIMD_ULP) eps ||u|| ||y0||``; both platforms, twice. The inputs add ``||du|| ||y0|| +
+      ||u|| ||dy0|| + ||u|| ||y0|| t dS e^{t dS}``. ``O(0)`` is subtracted exactly (the terms
+      vanish at ``t = 0``), so the bound of ``O(t) - O(0)`` is that of ``O(t)`` plus that of
+      ``O(0)``.
+    - the rates kept (``drop_unresolved``): :func:`_spectrum_modes`, as the ``eg`` model.
+    - ``kmc_missed``: rates of the pairs beyond the cutoff from bit-identical site energies
+      (compiled sequential loops) and ``w = exp(-r/xi)`` (numpy: ``SIMD_ULP`` eps, and the
+      distance's bound over ``xi``); each rate's ``exp``/``expm1`` and arithmetic within ``16
+      eps``; a sum of positive terms keeps the largest relative error, plus ``(P + 8) eps``.
+    """
+    from .realizations import EG_KMC_TIMES, _fermi_difference
+
+    p, raw, ctx = real.params, real.raw, real.context
+    glass = ctx["glass"]
+    N, T, J = p["N"], p["T"], p["J"]
+    res0, resh = ctx["solvers"]
+    iv0 = _eg_mf_energy_interval(glass.inverse_distances, glass.site_energies, J, T, res0,
+                                 paths[0], float(row["mf_residuals"][0]))
+    ivh = _eg_mf_energy_interval(glass.inverse_distances, ctx["shifted"], J, T, resh,
+                                 paths[1], float(row["mf_residuals"][1]))
+    E0, Eh = res0.x - res0.mu, resh.x - resh.mu
+    d0 = 0.5 * (iv0.hi - iv0.lo)
+    dh = 0.5 * (ivh.hi - ivh.lo)
+
+    def d_max(E, dE):  # max of f(1 - f) over [E - dE, E + dE]
+        z = np.maximum(np.abs(E) - dE, 0.0) / T
+        return 0.25 / np.cosh(np.minimum(z / 2.0, 350.0)) ** 2
+
+    from scipy.special import expit
+
+    up = E0 >= 0
+    a = np.where(up, expit(-Eh / T), expit(E0 / T))
+    b = np.where(up, expit(-E0 / T), expit(Eh / T))
+    dn0 = _fermi_difference(Eh, E0, T)
+    ddn = (d_max(E0, d0) * d0 + d_max(Eh, dh) * dh) / T \
+        + (2.0 * SIMD_ULP + 2.0) * EPS * (np.abs(a) + np.abs(b))
+    s = np.asarray(ctx["s"], float)
+    out: dict = {}
+    v = float(raw["mf_delta_P0"]) * N
+    half = float(np.sum(ddn)) + float(_sum_halfwidth(N, float(np.sum(np.abs(dn0) + ddn))))
+    out["mf_delta_P0"] = _divided(np.array([v - half]), np.array([v + half]), N)
+
+    from .electron_glass import occupation_variance
+
+    D = occupation_variance(E0, T)
+    rel_sqrt = 0.5 * np.expm1(d0 / T) + 4.0 * SIMD_ULP * EPS
+    u = np.sqrt(D) * s
+    y0 = dn0 / np.sqrt(D)
+    sqrt_lo = np.sqrt(D) * (1.0 - np.minimum(rel_sqrt, 0.5))
+    du = np.abs(u) * rel_sqrt
+    dy0 = ddn / sqrt_lo + np.abs(y0) * 2.0 * rel_sqrt
+    nu, ny = float(np.linalg.norm(u)), float(np.linalg.norm(y0))
+    ndu, ndy = float(np.linalg.norm(du)), float(np.linalg.norm(dy0))
+    r = ctx["distances"]
+    dS = float(np.max(_eg_row_bounds(E0, d0, r, glass.L, T, p["xi"])))
+    lam = np.asarray(ctx["spectrum"], float)
+    eta = N * EPS * float(np.max(np.abs(lam)))
+    t = EG_KMC_TIMES
+    with np.errstate(over="ignore", invalid="ignore"):
+        prop = 2.0 * (t * eta * np.exp(np.minimum(t * eta, 700.0)) + 3.0 * N * EPS
+                      + (3.0 * N + 8.0 + 2.0 * SIMD_ULP) * EPS)
+        inputs = ndu * ny + nu * ndy + nu * ny * t * dS * np.exp(np.minimum(t * dS, 700.0))
+        inputs = np.where(np.isfinite(inputs), inputs, np.inf)
+    at0 = ndu * ny + nu * ndy + nu * ny * 2.0 * (3.0 * N * EPS + (3.0 * N + 8.0
+                                                               + 2.0 * SIMD_ULP) * EPS)
+    half_t = nu * ny * prop + inputs + at0
+    v = np.asarray(raw["mf_relaxed"], float) * N
+    out["mf_relaxed"] = _divided(v - half_t, v + half_t, N)
+    d = _symmetric_eigen_halfwidth(_eg_row_bounds(E0, d0, r, glass.L, T, p["xi"]), lam)
+    out["mf_rates"] = _spectrum_modes(lam, d)
+    far = ctx["far"]
+    dr = _distance_halfwidth(r[far], glass.L)
+    rel = float(np.max(np.expm1(dr / p["xi"]))) if dr.size else 0.0
+    rel = 2.0 * (rel + (SIMD_ULP + 16.0 + dr.size + 8.0) * EPS)
+    m = float(raw["kmc_missed"])
+    out["kmc_missed"] = Interval(np.array([m * (1 - rel)]), np.array([m * (1 + rel)]))
     return out
 
 

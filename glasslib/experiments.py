@@ -224,6 +224,20 @@ def _beyond_mean_field() -> list:
               for label, W, J, T in schemes),
         seed=163, notes="not a figure of the paper: field step T, 8 trajectories per "
                         "realization, times 0.1 to 10^6 (1/a)"))
+    eg_schemes = (("W=1,T=0.1", 1.0, 1.0, 0.1), ("W=10,T=1", 10.0, 1.0, 1.0),
+                  ("W/J=sqrt97", *_wj(math.sqrt(97)), 0.1), ("J=0", 2.0**0.5, 0.0, 0.1))
+    out.append(Experiment(
+        "kmc_eg_table_one", "Table I", "eg_kmc",
+        "Electron-glass relaxation by kinetic Monte Carlo (Miller-Abrahams hops, Eq. 21) vs "
+        "mean field (Eq. 23 without its interaction term): the Table I schemes (disorder W = 1 "
+        "-> 10 at W/T = 10; interaction W/J = 1 -> sqrt 97 at W^2 + J^2 = 2; J = 0 at W^2 = 2 "
+        "as a control), xi = 0.1",
+        tuple(Curve(label, dict(N=300, W=W, J=J, T=T, xi=0.1, trajectories=8), 40,
+                    dict(N=60, trajectories=2, burn_in=60, sample_every=20), 4)
+              for label, W, J, T in eg_schemes),
+        seed=164, notes="not a figure of the paper: N = 300, square-wave potential step T, 8 "
+                        "trajectories per realization, times 0.1 to 10^4 (1/Gamma^0), hops "
+                        "within 1.5 r_nn"))
     return out
 
 

@@ -52,6 +52,30 @@ is re-summed from scratch, so it does not drift. No rate is cut off: the paper's
 ``Delta_0`` range is simulated, and the slowest TLSs (rates below ``1 / t_max``) simply rarely
 flip within the observed window (see the book).
 
+**Kinetic Monte Carlo (electron glass).** Rejection-free hops of one electron from an occupied
+site ``i`` to an empty site ``j`` at the Miller-Abrahams rates of Eq. (21) with the
+*instantaneous* energy change of the hop, ``dH = phi_j - phi_i - J K_ij`` (the same move cost as
+the equilibrium sampler): ``gamma_ij = e^{-r_ij/xi} [N(|dH|) + Theta(-dH)]``, i.e. ``e^{-r/xi} /
+(1 - e^{-|dH|/T})`` downhill and that times ``e^{-|dH|/T}`` uphill, so ``gamma_ij / gamma_ji =
+exp(-dH / T)``: detailed balance for ``H``, and the stationary state is the canonical
+equilibrium at fixed electron number (tested by exact enumeration). Using ``dH`` rather than the
+single-particle ``E_i - E_j`` of the printed Eq. (21) is what makes the dynamics relax to the
+equilibrium of ``H``; the two differ by the excitonic ``J K_ij``. Two stated treatments:
+
+* **Pair list.** Only pairs closer than ``cutoff`` (minimum image) can hop. A pair beyond it
+  has ``e^{-r/xi} < e^{-cutoff/xi}``; the total rate of the neglected pairs in the starting
+  configuration, times the window, is returned (``missed``: the expected number of hops the
+  cutoff removes if the rates stayed as at t = 0), and a test compares the cutoff with the full
+  list.
+* **``dH -> 0``.** ``N(|dH|) ~ T / |dH|`` diverges; it is used at face value (continuous
+  disorder makes ``dH = 0`` a null event), with ``|dH| / T`` floored at ``1e-12`` only so that a
+  rate is never infinite: a pair that close hops ``~10^12 e^{-r/xi}`` times per unit time and
+  would end the run by exhausting any event budget, which is reported, not hidden.
+
+Each event updates every site energy (O(N)) and every listed pair's rate and the running sum of
+rates (O(pairs), one exp per pair with unequal occupations), and picks the next hop by bisection
+of the running sums; the configuration is recorded at the requested times.
+
 **Random numbers and determinism.** Every random number comes from a numpy ``Generator`` in
 blocks (site picks, uniforms) and is consumed by compiled loops of IEEE arithmetic and the C
 library's ``exp``/``log``: the same seed gives the same trajectory on any thread layout. Another
@@ -82,6 +106,9 @@ __all__ = [
     "eg_parallel_tempering",
     "tls_kmc",
     "tls_flip_rates",
+    "eg_pair_list",
+    "eg_hop_rates",
+    "eg_kmc",
     "strongest_partner",
     "trajectory_digest",
 ]
@@ -283,6 +310,91 @@ def _tls_kmc(K, c, g2, T, s, h, rates, t_now, times, k_next, P, u, out_P, t_max)
         t_now = t_new
         events += 1
     return t_now, k_next, P, events, used
+
+
+@nb.njit(cache=True, fastmath=False, inline="always")
+def _hop_rate(w, dH, T):
+    """Eq. (21) at the hop's energy change ``dH`` (module doc): ``w / (1 - e^{-z})`` downhill,
+    times ``e^{-z}`` uphill, ``z = |dH| / T`` floored at 1e-12; ``expm1`` below ``z = 1/2``."""
+    z = abs(dH) / T
+    if z < 1e-12:
+        z = 1e-12
+    e = np.exp(-z)
+    if z < 0.5:
+        down = w / (-np.expm1(-z))
+    else:
+        down = w / (1.0 - e)
+    if dH > 0.0:
+        return down * e
+    return down
+
+
+@nb.njit(cache=True, fastmath=False)
+def _eg_pair_rates(pa, pb, w, kab, n, phi, T, cum):
+    """Every listed pair's hop rate (occupied -> empty), accumulated into ``cum``; the total."""
+    total = 0.0
+    for p in range(pa.shape[0]):
+        a = pa[p]
+        b = pb[p]
+        if n[a] != n[b]:
+            if n[a] == 1:
+                total += _hop_rate(w[p], phi[b] - phi[a] - kab[p], T)
+            else:
+                total += _hop_rate(w[p], phi[a] - phi[b] - kab[p], T)
+        cum[p] = total
+    return total
+
+
+@nb.njit(cache=True, fastmath=False)
+def _eg_kmc(K, J, pa, pb, w, kab, T, n, phi, cum, t_now, times, k_next, snaps, u, t_max):
+    """Advance the hop loop until ``t_max`` or the uniforms run out; returns (time, next grid
+    index, events done, uniforms used). ``cum`` holds the running sums of the current rates."""
+    N = n.shape[0]
+    P = pa.shape[0]
+    used = 0
+    events = 0
+    n_u = u.shape[0]
+    n_t = times.shape[0]
+    total = cum[P - 1] if P > 0 else 0.0
+    while used + 2 <= n_u:
+        if total <= 0.0:  # no pair can hop: the configuration is final
+            while k_next < n_t:
+                snaps[k_next, :] = n
+                k_next += 1
+            return t_max, k_next, events, used
+        dt = -np.log1p(-u[used]) / total
+        target = u[used + 1] * total
+        used += 2
+        t_new = t_now + dt
+        while k_next < n_t and times[k_next] < t_new:
+            snaps[k_next, :] = n
+            k_next += 1
+        if t_new > t_max:
+            return t_max, k_next, events, used
+        lo = 0
+        hi = P - 1
+        while lo < hi:  # first p with target < cum[p]
+            mid = (lo + hi) // 2
+            if target < cum[mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+        a = pa[lo]
+        b = pb[lo]
+        if n[a] == 1:
+            i, j = a, b
+        else:
+            i, j = b, a
+        n[i] = 0
+        n[j] = 1
+        ri = K[i]
+        rj = K[j]
+        for q in range(N):
+            phi[q] += J * (np.float64(rj[q]) - np.float64(ri[q]))
+        total = _eg_pair_rates(pa, pb, w, kab, n, phi, T, cum)
+        t_now = t_new
+        events += 1
+    return t_now, k_next, events, used
 
 
 @nb.njit(cache=True, fastmath=False)
@@ -549,3 +661,82 @@ def tls_kmc(K, delta, tunneling, c, T, s0, times, *, rng, block: int = 1 << 16):
     out_P[k_next:] = P
     return {"P": out_P, "signs": s, "events": events,
             "digest": trajectory_digest(s.astype(np.int8), out_P, np.int64(events))}
+
+
+def eg_pair_list(distances, xi: float, cutoff: float):
+    """The hopping pairs ``a < b`` with ``r_ab < cutoff`` and their ``e^{-r_ab/xi}``.
+
+    ``distances``: the minimum-image distance matrix. Returns ``(a, b, w)`` (int64, int64,
+    float64), in row-major order of ``(a, b)``.
+    """
+    r = np.asarray(distances, float)
+    if r.ndim != 2 or r.shape[0] != r.shape[1]:
+        raise ValueError(f"distances must be a square matrix, got shape {r.shape}")
+    xi = check_real("xi", xi, positive=True)
+    cutoff = check_real("cutoff", cutoff, positive=True)
+    a, b = np.nonzero(np.triu(r < cutoff, k=1))
+    return a.astype(np.int64), b.astype(np.int64), np.exp(-r[a, b] / xi)
+
+
+def eg_hop_rates(K, eps, J, T, n, a, b, w) -> np.ndarray:
+    """The KMC hop rate of every pair ``(a[p], b[p])`` in configuration ``n`` (occupied to
+    empty; zero when both are occupied or both empty), from site energies computed from
+    scratch (module doc)."""
+    n = np.asarray(n, np.int8)
+    phi = eg_fields(K, eps, float(J), n)
+    a = np.asarray(a, np.int64)
+    b = np.asarray(b, np.int64)
+    kab = float(J) * np.asarray(K, np.float64)[a, b] if a.size else np.zeros(0)
+    cum = np.zeros(a.size)
+    _eg_pair_rates(a, b, np.asarray(w, float), kab, n, phi, check_real("T", T, positive=True),
+                   cum)
+    return np.diff(cum, prepend=0.0)
+
+
+def eg_kmc(K, eps, J, T, n0, pairs, times, *, rng, block: int = 1 << 16,
+           max_events: int | None = None):
+    """Kinetic Monte Carlo of the electron glass from the occupations ``n0`` (module doc).
+
+    ``pairs``: ``(a, b, w)`` from :func:`eg_pair_list`. Records the configuration at every time
+    of ``times`` (ascending, > 0) up to ``t_max = times[-1]``. ``max_events``: stop with an
+    error past this many hops (a run that a near-degenerate pair would make endless fails
+    loudly). Returns ``snapshots`` (``(len(times), N)`` int8), the final ``occupations``, the
+    number of ``events`` and a ``digest`` of the trajectory.
+    """
+    K = np.asarray(K)
+    eps = np.asarray(eps, float)
+    N = eps.shape[0]
+    times = np.asarray(times, float)
+    if times.ndim != 1 or times.size < 1 or np.any(np.diff(times) <= 0) or times[0] <= 0:
+        raise ValueError("times must be ascending and positive")
+    T = check_real("T", T, positive=True)
+    J = float(J)
+    n = np.asarray(n0).astype(np.int8)
+    if n.shape != (N,) or not np.all((n == 0) | (n == 1)):
+        raise ValueError("n0 must hold N occupations 0/1")
+    a, b, w = (np.asarray(x) for x in pairs)
+    a = a.astype(np.int64)
+    b = b.astype(np.int64)
+    w = w.astype(np.float64)
+    if not (a.shape == b.shape == w.shape) or a.ndim != 1:
+        raise ValueError("pairs must be three 1-D arrays of equal length (a, b, w)")
+    if a.size and (a.min() < 0 or max(a.max(), b.max()) >= N or np.any(a == b)):
+        raise ValueError("pairs must index distinct sites of the glass")
+    phi = eg_fields(K, eps, J, n)
+    kab = J * np.asarray(K, np.float64)[a, b] if a.size else np.zeros(0)
+    cum = np.zeros(a.size)
+    _eg_pair_rates(a, b, w, kab, n, phi, T, cum)
+    snaps = np.zeros((times.size, N), np.int8)
+    t_now, k_next, events = 0.0, 0, 0
+    t_max = float(times[-1])
+    while t_now < t_max:
+        u = rng.random(block)
+        t_now, k_next, ev, used = _eg_kmc(K, J, a, b, w, kab, T, n, phi, cum, t_now, times,
+                                          k_next, snaps, u, t_max)
+        events += ev
+        if max_events is not None and events > max_events:
+            raise RuntimeError(f"electron-glass KMC passed {max_events} hops before t = "
+                               f"{t_now:.3g} of {t_max:.3g}: a near-degenerate close pair?")
+    snaps[k_next:] = n
+    return {"snapshots": snaps, "occupations": n, "events": events,
+            "digest": trajectory_digest(n, snaps, np.int64(events))}

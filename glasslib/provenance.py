@@ -66,6 +66,7 @@ MODEL_ENTRIES = {
     "tls_mc": ("tls_mc_realization", "prepare_realization", "summarize_fields"),
     "eg_mc": ("eg_mc_realization", "prepare_realization", "summarize_fields"),
     "tls_kmc": ("tls_kmc_realization", "prepare_realization", "summarize_fields"),
+    "eg_kmc": ("eg_kmc_realization", "prepare_realization", "summarize_fields"),
 }
 
 

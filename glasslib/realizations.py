@@ -34,10 +34,12 @@ from typing import ClassVar
 
 import numba
 import numpy as np
+import scipy.linalg
+from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
 from . import analysis, electron_glass, geometry, mean_field, monte_carlo, tls
-from ._validation import check_choice, check_int, check_real
+from ._validation import check_choice, check_int, check_real, check_symmetric
 
 __all__ = [
     "MODEL_VERSIONS",
@@ -69,7 +71,7 @@ __all__ = [
 
 #: part of every cache key: bump a model's version when its numbers are meant to change
 MODEL_VERSIONS = {"tls": "2", "tls_b1": "2", "eg": "2", "eg_distance": "2",
-                  "tls_mc": "1", "eg_mc": "1", "tls_kmc": "1"}
+                  "tls_mc": "1", "eg_mc": "1", "tls_kmc": "1", "eg_kmc": "1"}
 
 MODELS = tuple(MODEL_VERSIONS)
 
@@ -100,6 +102,13 @@ DEFAULTS["tls_kmc"] = dict(N=1000, W=1.0, J=1.0, T=0.1, field_step=1.0, trajecto
                            ladder_ratio=1.25, ladder_top=2.0, burn_in=500, sample_every=50,
                            r_nn=1.0, r_nn_convention="lattice", prefactor="paper",
                            tunneling_min=1e-7, tunneling_max=1e-1, tol=1e-8, density=None)
+#: electron-glass kinetic Monte Carlo: equilibrate in the square-wave potential ``-field_step T
+#: s_i`` (``s_i = sgn cos(2 pi x_i / L)``), remove it at t = 0; hops only between sites closer
+#: than ``hop_cutoff`` (units of r_nn; see glasslib.monte_carlo)
+DEFAULTS["eg_kmc"] = dict(N=300, W=1.0, J=1.0, T=0.1, xi=0.1, field_step=1.0, trajectories=4,
+                          hop_cutoff=1.5, ladder_ratio=1.25, ladder_top=2.0, burn_in=500,
+                          sample_every=50, r_nn=1.0, r_nn_convention="lattice", tol=1e-8,
+                          density=None)
 
 #: log10(rate) bin edges shared by every model (0.05 decade)
 RATE_EDGES = np.round(np.arange(-45.0, 10.0 + 1e-9, 0.05), 10)
@@ -109,6 +118,10 @@ LOG_ABS_E_EDGES = np.round(np.arange(-8.0, 4.0 + 1e-9, 0.05), 10)
 TIMES = np.logspace(-3, 22, 126)
 #: times of the kinetic Monte Carlo relaxation (units of 1/a, a = 1 in Eq. 10)
 KMC_TIMES = np.logspace(-1, 6, 36)
+#: times of the electron glass's kinetic Monte Carlo (units of 1/Gamma^0, Eq. 21): every hop
+#: costs O(pairs) and the close pairs hop ~10 times per unit time (N = 300), so the window stops
+#: at 10^4
+EG_KMC_TIMES = np.logspace(-1, 4, 26)
 #: nearest-neighbour distance bins (units of r_nn) for the Eq. (A1) check
 NN_EDGES = np.linspace(0.0, 3.0, 121)
 #: linear energy bins: this many per unit of the energy scale sqrt(W^2 + J^2)
@@ -116,6 +129,12 @@ ENERGY_BINS_PER_SCALE = 40
 ENERGY_RANGE_IN_SCALES = 8
 #: the electron glass stores its Coulomb kernel in float32 above this size (memory)
 EG_FLOAT32_ABOVE = 4000
+
+
+#: the Monte Carlo models (glasslib.monte_carlo)
+MC_MODELS = ("tls_mc", "eg_mc", "tls_kmc", "eg_kmc")
+#: the kinetic ones
+KMC_MODELS = ("tls_kmc", "eg_kmc")
 
 
 class RealizationError(RuntimeError):
@@ -145,14 +164,14 @@ def resolve_params(model: str, params: dict | None = None) -> dict:
             out[key] = check_real(key, out[key], positive=True)
     if out.get("xi") is not None:
         out["xi"] = check_real("xi", out["xi"], positive=True)
-    if model in ("tls_mc", "eg_mc", "tls_kmc"):
+    if model in MC_MODELS:
         _check_mc_params(model, out)
     return out
 
 
 def _check_mc_params(model: str, out: dict) -> None:
     """Clear errors for the Monte Carlo models' schedule parameters."""
-    if model != "tls_kmc":
+    if model not in KMC_MODELS:
         temps = out["temperatures"]
         if not isinstance(temps, (list, tuple)) or len(temps) < 1:
             raise ValueError(f"temperatures must be a non-empty list, got {temps!r}")
@@ -166,15 +185,18 @@ def _check_mc_params(model: str, out: dict) -> None:
         out["trajectories"] = check_int("trajectories", out["trajectories"], minimum=1)
         out["field_step"] = check_real("field_step", out["field_step"])
         out["ladder_top"] = check_real("ladder_top", out["ladder_top"], positive=True)
+    if model == "eg_kmc":
+        out["hop_cutoff"] = check_real("hop_cutoff", out["hop_cutoff"], positive=True)
+        out["xi"] = check_real("xi", out["xi"], positive=True)
     out["burn_in"] = check_int("burn_in", out["burn_in"], minimum=0)
     out["sample_every"] = check_int("sample_every", out["sample_every"], minimum=1)
     if check_real("ladder_ratio", out["ladder_ratio"], positive=True) <= 1.0:
         raise ValueError(f"ladder_ratio must exceed 1, got {out['ladder_ratio']!r}")
     if model == "tls_mc" and not isinstance(out["pair_moves"], bool):
         raise TypeError(f"pair_moves must be True or False, got {out['pair_moves']!r}")
-    if model == "eg_mc" and out["N"] % 2:
+    if model in ("eg_mc", "eg_kmc") and out["N"] % 2:
         raise ValueError(f"the electron glass is half filled: N must be even, got {out['N']}")
-    if model != "eg_mc" and isinstance(out["prefactor"], str):
+    if model in ("tls_mc", "tls_kmc") and isinstance(out["prefactor"], str):
         check_choice("prefactor", out["prefactor"], tls.SCE_PREFACTORS)
 
 
@@ -210,6 +232,8 @@ def axes(model: str, params: dict) -> dict:
     out = {}
     if model == "tls_kmc":
         return {"kmc_times": KMC_TIMES, "rate_edges": RATE_EDGES}
+    if model == "eg_kmc":
+        return {"kmc_times": EG_KMC_TIMES, "rate_edges": RATE_EDGES}
     if model != "eg_distance":
         out["energy_edges"] = energy_edges(params)
         out["log_abs_energy_edges"] = LOG_ABS_E_EDGES
@@ -454,6 +478,7 @@ FIELDS["tls_kmc"] = {
                                      outside="mf_rate_outside", nonpositive="mf_rate_nonpositive"),
     **_MF_PATH_FIELDS,
 }
+FIELDS["eg_kmc"] = {**FIELDS["tls_kmc"], "kmc_missed": BoundedField("kmc_missed")}
 _EG_SPECTRUM_ONLY = ("rate_counts", "relaxation", "unresolved_modes")
 
 
@@ -743,6 +768,107 @@ def tls_kmc_realization(params, sample_ss, order_ss, timings):
                  "ci": ci, "rates": lam}
 
 
+def square_wave(positions, L: float) -> np.ndarray:
+    """``s_i = sgn cos(2 pi x_i / L)`` (+1 where the cosine is >= 0): the electron glass's
+    dipole pattern, periodic in the box (two flat halves, no wrap-around jump)."""
+    return np.where(np.cos(2.0 * np.pi * np.asarray(positions, float)[:, 0] / L) >= 0.0,
+                    1, -1).astype(np.int64)
+
+
+def _fermi_difference(x_to, x_from, T):
+    """``f(x_to) - f(x_from)`` with ``f(x) = 1/(e^{x/T} + 1)``, each side in the form that
+    keeps its relative precision: ``expit(-x)`` for ``x >= 0`` (small ``f``), ``1 - f =
+    expit(x)`` for ``x < 0``."""
+    up = x_from >= 0
+    a = np.where(up, expit(-x_to / T), expit(x_from / T))
+    b = np.where(up, expit(-x_from / T), expit(x_to / T))
+    return a - b
+
+
+def eg_kmc_realization(params, sample_ss, order_ss, timings):
+    """Electron-glass relaxation by kinetic Monte Carlo (Eq. 21 hops), and its mean-field
+    prediction (Eq. 23 without its interaction term, as Figs. 9-13).
+
+    The perturbation is the square-wave potential ``-F s_i`` (:func:`square_wave`, ``F =
+    field_step T``), which pulls electrons to the ``s = +1`` half; the observable is the dipole
+    ``M = sum_i s_i n_i`` (an integer). Equilibrate in the potential by replica exchange on a
+    ladder from ``T`` to ``ladder_top`` energy scales; ``trajectories`` snapshots start KMC runs
+    at ``T`` without it; ``M(t) - M(0)`` is summed over them on ``EG_KMC_TIMES``. An equal run
+    without the potential gives the equilibrium ``M``. Mean field on the same sample: ``dn_i(0)
+    = f(E^F_i) - f(E^0_i)`` from two solves of Eq. (20) (the potential's warm-started from the
+    zero one), propagated by ``dn(t) = D^{1/2} exp(-S t) D^{-1/2} dn(0)`` with ``S`` the
+    symmetrized Eq. (23) at the zero-field energies; ``sum_i s_i (dn_i(t) - dn_i(0))``."""
+    t0 = time.perf_counter()
+    N = params["N"]
+    glass = electron_glass.sample_electron_glass(
+        np.random.default_rng(sample_ss), N, params["W"], r_nn=params["r_nn"],
+        r_nn_convention=params["r_nn_convention"],
+        dtype=np.float32 if N > EG_FLOAT32_ABOVE else np.float64, density=params["density"],
+    )
+    ts = time.perf_counter()
+    T, J, xi = params["T"], params["J"], params["xi"]
+    F = params["field_step"] * T
+    s = square_wave(glass.positions, glass.L)
+    shifted = glass.site_energies - F * s
+    top = params["ladder_top"] * float(np.hypot(params["W"], J))
+    ladder = monte_carlo.temperature_ladder([T, max(top, T * params["ladder_ratio"])],
+                                            params["ladder_ratio"])
+    solver_ss, field_ss, zero_ss, kmc_ss = order_ss.spawn(4)
+    res0 = electron_glass.solve_eg_mean_field(glass, T, J, rng=np.random.default_rng(solver_ss),
+                                              tol=params["tol"])
+    resh = mean_field.solve_fixed_point(glass.inverse_distances, shifted, -0.5 * J, T,
+                                        half_filling=True, rng=np.random.default_rng(solver_ss),
+                                        tol=params["tol"], x0=res0.x - F * s)
+    r = glass.distances()
+    E0 = res0.x - res0.mu
+    S = electron_glass.eg_symmetrized_rate_matrix(E0, r, T, xi)
+    check_symmetric("S", S)
+    lam, V = scipy.linalg.eigh(S, check_finite=False)
+    t1 = time.perf_counter()
+    K = params["trajectories"]
+    sweeps = params["burn_in"] + K * params["sample_every"]
+    run = dict(sweeps=sweeps, burn_in=params["burn_in"], sample_every=params["sample_every"],
+               targets=[0], keep_occupations=True)
+    pf = monte_carlo.eg_parallel_tempering(glass.inverse_distances, shifted, J, ladder,
+                                           rng=np.random.default_rng(field_ss), **run)
+    p0 = monte_carlo.eg_parallel_tempering(glass.inverse_distances, glass.site_energies, J,
+                                           ladder, rng=np.random.default_rng(zero_ss), **run)
+    t2 = time.perf_counter()
+    pairs = monte_carlo.eg_pair_list(r, xi, params["hop_cutoff"])
+    far = np.nonzero(np.triu(r >= params["hop_cutoff"], k=1))
+    far_w = np.exp(-r[far] / xi)
+    relaxed = np.zeros(EG_KMC_TIMES.size, np.int64)
+    events, missed = [], 0.0
+    digests = [pf["digest"], p0["digest"]]
+    for k, ss in enumerate(kmc_ss.spawn(K)):
+        n0 = pf["samples"][0][k]
+        missed += EG_KMC_TIMES[-1] * float(np.sum(monte_carlo.eg_hop_rates(
+            glass.inverse_distances, glass.site_energies, J, T, n0, far[0], far[1], far_w)))
+        out = monte_carlo.eg_kmc(glass.inverse_distances, glass.site_energies, J, T, n0, pairs,
+                                 EG_KMC_TIMES, rng=np.random.default_rng(ss))
+        relaxed += out["snapshots"].astype(np.int64) @ s - int(n0.astype(np.int64) @ s)
+        events.append(out["events"])
+        digests.append(out["digest"])
+    timings.update(sample=ts - t0, solve=t1 - ts, mc=t2 - t1, kmc=time.perf_counter() - t2)
+    dn0 = _fermi_difference(resh.x - resh.mu, E0, T)
+    D = electron_glass.occupation_variance(E0, T)
+    left = (np.sqrt(D) * s) @ V  # u^T V
+    right = V.T @ (dn0 / np.sqrt(D))  # V^T y0
+    curve = np.expm1(-np.outer(EG_KMC_TIMES, lam)) @ (left * right)
+    raw = {
+        "kmc_relaxed_sum": relaxed, "kmc_events": np.array(events, np.int64),
+        "mc_P_field_sum": np.int64(np.sum(pf["samples"][0].astype(np.int64) @ s)),
+        "mc_P_zero_sum": np.int64(np.sum(p0["samples"][0].astype(np.int64) @ s)),
+        "mc_digests": np.array(digests, np.int64),
+        "mf_delta_P0": np.float64(float(s @ dn0) / N), "mf_relaxed": curve / N,
+        "mf_rates": electron_glass.drop_unresolved(lam), "kmc_missed": np.float64(missed / K),
+        **_mf_paths([res0, resh]),
+    }
+    return raw, {"glass": glass, "shifted": shifted, "solvers": [res0, resh], "s": s,
+                 "distances": r, "matrix": S, "spectrum": lam, "vectors": V, "dn0": dn0,
+                 "far": far, "far_w": far_w, "starts": pf["samples"][0][:K]}
+
+
 # --------------------------------------------------------------------------- memory
 
 
@@ -769,6 +895,9 @@ def estimate_memory(model: str, params: dict) -> int:
         matrices = 4 * n2  # the float32 couplings; replicas and samples are O(N R)
     elif model == "eg_mc":
         matrices = (4 if params["N"] > EG_FLOAT32_ABOVE else 8) * n2
+    elif model == "eg_kmc":
+        # kernel, distances, S, its eigenvectors, LAPACK's copy and ~4 temporaries of S's build
+        matrices = 10 * 8 * n2
     else:
         matrices = 5 * 8 * n2
     return int(matrices + 800e6)
@@ -816,6 +945,8 @@ def compute_realization(model: str, params: dict, seed: int, index: int, *,
                 raw, context = eg_mc_realization(params, sample_ss, order_ss, timings)
             elif model == "tls_kmc":
                 raw, context = tls_kmc_realization(params, sample_ss, order_ss, timings)
+            elif model == "eg_kmc":
+                raw, context = eg_kmc_realization(params, sample_ss, order_ss, timings)
             else:
                 raw, context = eg_distance_realization(params, sample_ss, timings)
             summary = summarize_fields(model, params, raw)

@@ -343,7 +343,8 @@ def test_kmc_stationary_state_is_the_equilibrium_state():
 
 QUICK = {"tls_mc": dict(N=120, sweeps=120, burn_in=60, sample_every=20),
          "eg_mc": dict(N=120, sweeps=120, burn_in=60, sample_every=20),
-         "tls_kmc": dict(N=120, trajectories=2, burn_in=60, sample_every=20)}
+         "tls_kmc": dict(N=120, trajectories=2, burn_in=60, sample_every=20),
+         "eg_kmc": dict(N=60, trajectories=2, burn_in=60, sample_every=20)}
 
 
 @pytest.mark.parametrize("model", sorted(QUICK))
@@ -428,3 +429,192 @@ def test_bad_inputs_of_the_samplers():
         mc.tls_kmc(K, d, d + 1e-3, 0.25, 0.1, np.ones(4), np.array([1.0, 0.5]), rng=rng)
     with pytest.raises(ValueError, match="s0"):
         mc.tls_kmc(K, d, d + 1e-3, 0.25, 0.1, np.ones(3), np.array([1.0]), rng=rng)
+
+
+# --------------------------------------------------------------------------- electron-glass KMC
+
+
+def _ma_generator(w, eps_eff, T):
+    """Generator of one electron hopping among M sites at the rates of Eq. (21): column j ->
+    row i at ``w_ij / (1 - e^{-z})`` downhill, times ``e^{-z}`` uphill (``z = |dE| / T``)."""
+    M = eps_eff.size
+    G = np.zeros((M, M))
+    for i in range(M):
+        for j in range(M):
+            if i != j:
+                dE = eps_eff[i] - eps_eff[j]  # hop j -> i
+                z = abs(dE) / T
+                G[i, j] = w[i, j] / (-np.expm1(-z)) * (np.exp(-z) if dE > 0 else 1.0)
+    G -= np.diag(G.sum(axis=0))
+    return G
+
+
+def test_eg_hop_rates_detailed_balance_and_eq21():
+    """Every hop's rate over its reverse's is exp(-dH/T) with dH from the Hamiltonian itself;
+    downhill hops carry N + 1, uphill N (Eq. 21)."""
+    rng = np.random.default_rng(20)
+    N, J, T = 10, 1.0, 0.3
+    K = np.abs(_symmetric(rng, N, 0.7))
+    eps = rng.uniform(-0.5, 0.5, N)
+    n = np.zeros(N, np.int8)
+    n[rng.permutation(N)[: N // 2]] = 1
+    a, b = np.nonzero(np.triu(np.ones((N, N), bool), k=1))
+    w = np.exp(-rng.uniform(0, 3, a.size))
+    fwd = mc.eg_hop_rates(K, eps, J, T, n, a, b, w)
+    for p in np.flatnonzero(n[a] != n[b]):
+        i, j = (a[p], b[p]) if n[a[p]] == 1 else (b[p], a[p])
+        m = n.astype(float).copy()
+        H0 = _eg_energy(eps, K, J, m)
+        m[i], m[j] = 0.0, 1.0
+        dH = _eg_energy(eps, K, J, m) - H0
+        moved = m.astype(np.int8)
+        back = mc.eg_hop_rates(K, eps, J, T, moved, a[p:p + 1], b[p:p + 1], w[p:p + 1])[0]
+        assert fwd[p] / back == pytest.approx(np.exp(-dH / T), rel=1e-12)
+        nb = 1.0 / np.expm1(abs(dH) / T)
+        assert fwd[p] == pytest.approx(w[p] * (nb + (dH < 0)), rel=1e-12)
+    assert np.all(fwd[n[a] == n[b]] == 0.0)
+
+
+def test_one_electron_kmc_is_the_exact_master_equation():
+    """One electron among 5 sites (interacting: with one electron the Coulomb term only shifts
+    site energies, so the occupation probabilities obey the linear master equation exactly):
+    the KMC occupation frequencies at 8 times equal expm(G t) p0 (binomial z-test per site and
+    time, 40 tests, false alarm 40 x 5.7e-7)."""
+    rng = np.random.default_rng(21)
+    N, J, T, M = 5, 1.0, 0.4, 4000
+    K = np.abs(_symmetric(rng, N, 0.7))
+    eps = rng.uniform(-0.5, 0.5, N)
+    r = rng.uniform(0.1, 0.5, (N, N))
+    r = (r + r.T) / 2
+    a, b = np.nonzero(np.triu(np.ones((N, N), bool), k=1))
+    w = np.exp(-r[a, b] / 0.1)
+    W = np.zeros((N, N))
+    W[a, b] = w
+    W = W + W.T
+    # energy of the electron at site i: eps_i (n - 1/2) terms and J/2 sum K (n-1/2)(n-1/2)
+    e_site = np.array([_eg_energy(eps, K, J, np.eye(N)[i]) for i in range(N)])
+    G = _ma_generator(W, e_site, T)
+    times = np.logspace(-1, 2, 8)
+    n0 = np.zeros(N, np.int8)
+    n0[0] = 1
+    snaps = np.array([mc.eg_kmc(K, eps, J, T, n0, (a, b, w), times,
+                                rng=np.random.default_rng([21, k]))["snapshots"]
+                      for k in range(M)])
+    assert np.all(snaps.sum(axis=2) == 1)  # the electron is conserved
+    p0 = np.eye(N)[0]
+    from scipy.linalg import expm
+
+    p = np.array([expm(G * t) @ p0 for t in times])
+    freq = snaps.mean(axis=0)
+    se = np.sqrt(np.maximum(p * (1 - p), 1e-12) / M)
+    z = (freq - p) / se
+    assert np.max(np.abs(z)) < Z_MAX, z
+    assert np.max(np.abs(p[-1] - p[0])) > 0.3  # the test sees real hopping
+
+
+def test_eg_kmc_stationary_state_is_the_canonical_equilibrium():
+    """6 strongly interacting sites at half filling (20 states): the states reached at t = 2e3
+    (the slowest relaxation time is ~20) from one start, over independent trajectories, are the
+    Boltzmann weights of Eq. (19) at fixed electron number (chi-squared, 19 dof, 1 - 1e-6)."""
+    rng = np.random.default_rng(22)
+    N, J, T, M = 6, 1.0, 0.5, 3000
+    K = np.abs(_symmetric(rng, N, 0.8))
+    eps = rng.uniform(-0.5, 0.5, N)
+    a, b = np.nonzero(np.triu(np.ones((N, N), bool), k=1))
+    w = np.exp(-rng.uniform(0.0, 3.0, a.size))
+    n0 = np.array([1, 1, 1, 0, 0, 0], np.int8)
+    final = np.array([mc.eg_kmc(K, eps, J, T, n0, (a, b, w), np.array([2e3]),
+                                rng=np.random.default_rng([22, k]))["occupations"]
+                      for k in range(M)])
+    states = [np.array(s, float) for s in itertools.product([0, 1], repeat=N) if sum(s) == N // 2]
+    wts = np.exp(-np.array([_eg_energy(eps, K, J, s) for s in states]) / T)
+    index = {tuple(s.astype(int)): k for k, s in enumerate(states)}
+    counts = np.bincount([index[tuple(s)] for s in final.astype(int)], minlength=len(states))
+    chi2, dof = _chi2_against(counts, wts / wts.sum())
+    assert chi2 < stats.chi2.ppf(CHI2_P, dof), (counts, wts / wts.sum() * M)
+
+
+def test_eg_kmc_energies_do_not_drift_and_number_is_conserved():
+    """After ~10^5 hops the incrementally updated site energies equal a recomputation to
+    ``events x 4 eps x J max_i sum_j K_ij`` (each hop adds one rounded difference per site)."""
+    from glasslib import electron_glass as eg
+
+    rng = np.random.default_rng(23)
+    glass = eg.sample_electron_glass(rng, 80, 1.0)
+    n0 = np.zeros(80, np.int8)
+    n0[rng.permutation(80)[:40]] = 1
+    pairs = mc.eg_pair_list(glass.distances(), 0.1, 1.5)
+    K, eps = glass.inverse_distances, glass.site_energies
+    phi = mc.eg_fields(K, eps, 1.0, n0)
+    cum = np.zeros(pairs[0].size)
+    kab = K[pairs[0], pairs[1]]
+    mc._eg_pair_rates(pairs[0], pairs[1], pairs[2], kab, n0.copy(), phi, 0.2, cum)
+    n = n0.copy()
+    times = np.array([1e4])
+    snaps = np.zeros((1, 80), np.int8)
+    u = np.random.default_rng(0).random(1 << 18)
+    _, _, events, _ = mc._eg_kmc(K, 1.0, pairs[0], pairs[1], pairs[2], kab, 0.2, n, phi, cum,
+                                 0.0, times, 0, snaps, u, 1e4)
+    assert events > 10_000 and n.sum() == 40
+    scale = float(np.max(np.abs(K).sum(axis=1)))
+    np.testing.assert_allclose(phi, mc.eg_fields(K, eps, 1.0, n), rtol=0,
+                               atol=events * 4 * EPS * scale)
+    # the running sums are the rates of the final configuration
+    np.testing.assert_allclose(np.diff(cum, prepend=0.0),
+                               mc.eg_hop_rates(K, eps, 1.0, 0.2, n, *pairs), rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_hop_cutoff_changes_the_relaxation_within_its_stated_bound():
+    """A 60-site glass at xi = 0.1: the cutoff 1.5 r_nn and the full pair list give the same
+    mean relaxation of the dipole over 10^3 time units (two-sample z-test at every time, 10
+    tests, false alarm 10 x 5.7e-7), and the expected number of hops the cutoff removes is
+    below 0.05 per trajectory."""
+    from glasslib import electron_glass as eg
+
+    rng = np.random.default_rng(24)
+    glass = eg.sample_electron_glass(rng, 60, 1.0)
+    r = glass.distances()
+    K, eps, T, M = glass.inverse_distances, glass.site_energies, 0.2, 300
+    s = realizations.square_wave(glass.positions, glass.L)
+    start = np.zeros(60, np.int8)
+    start[np.argsort(-(s + 0.01 * rng.random(60)))[:30]] = 1  # the + half filled: far from eq.
+    full = mc.eg_pair_list(r, 0.1, 10 * glass.L)
+    cut = mc.eg_pair_list(r, 0.1, 1.5)
+    assert full[0].size == 60 * 59 // 2 > 3 * cut[0].size
+    far = np.nonzero(np.triu(r >= 1.5, k=1))
+    missed = 1e3 * mc.eg_hop_rates(K, eps, 1.0, T, start, far[0], far[1],
+                                   np.exp(-r[far] / 0.1)).sum()
+    assert missed < 0.05
+    times = np.logspace(0, 3, 10)
+    dip = {}
+    for name, pairs in (("full", full), ("cut", cut)):
+        dip[name] = np.array([mc.eg_kmc(K, eps, 1.0, T, start, pairs, times,
+                                        rng=np.random.default_rng([24, name == "cut", k]))
+                              ["snapshots"].astype(int) @ s for k in range(M)])
+    d = dip["full"].mean(0) - dip["cut"].mean(0)
+    se = np.sqrt(dip["full"].var(0, ddof=1) / M + dip["cut"].var(0, ddof=1) / M)
+    assert np.max(np.abs(d / se)) < Z_MAX
+    assert dip["full"].mean(0)[0] - dip["full"].mean(0)[-1] > 10 * se.max()  # it relaxes
+
+
+def test_bad_inputs_of_the_eg_kmc():
+    K, eps = np.zeros((4, 4)), np.zeros(4)
+    rng = np.random.default_rng(0)
+    pairs = (np.array([0]), np.array([1]), np.array([1.0]))
+    with pytest.raises(ValueError, match="times"):
+        mc.eg_kmc(K, eps, 1.0, 0.1, np.array([1, 0, 1, 0]), pairs, np.array([1.0, 0.5]), rng=rng)
+    with pytest.raises(ValueError, match="n0"):
+        mc.eg_kmc(K, eps, 1.0, 0.1, np.array([2, 0, 1, 0]), pairs, np.array([1.0]), rng=rng)
+    with pytest.raises(ValueError, match="distinct sites"):
+        mc.eg_kmc(K, eps, 1.0, 0.1, np.array([1, 0, 1, 0]), (np.array([0]), np.array([7]),
+                  np.array([1.0])), np.array([1.0]), rng=rng)
+    with pytest.raises(RuntimeError, match="hops"):
+        mc.eg_kmc(K, eps, 1.0, 0.1, np.array([1, 0, 1, 0]), pairs, np.array([1e9]), rng=rng,
+                  max_events=1000, block=256)
+    with pytest.raises(ValueError, match="cutoff"):
+        mc.eg_pair_list(np.zeros((3, 3)), 0.1, -1.0)
+    with pytest.raises(ValueError, match="hop_cutoff"):
+        realizations.resolve_params("eg_kmc", dict(hop_cutoff=0.0))
+    with pytest.raises(ValueError, match="even"):
+        realizations.resolve_params("eg_kmc", dict(N=61))
