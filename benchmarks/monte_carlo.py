@@ -9,6 +9,8 @@ Prints, at N = 1000 and 10^4 on this machine (one core, BLAS pinned to one threa
   update on acceptance), at the book's lowest temperature;
 - kinetic Monte Carlo: events per second of ``tls_kmc`` against a plain numpy Gillespie loop
   (``cumsum`` + ``searchsorted`` per event, numpy field and rate update), from the same start;
+  and of ``eg_kmc`` (N = 300, the page's size, and 1000; hops within 1.5 r_nn) against the
+  same plain loop over the pair list (numpy site-energy update and all pair rates per hop);
 - the cost of each ensemble of the Beyond-mean-field page, from the CPU seconds recorded in the
   committed cache, and what the whole page takes on 2 cores.
 
@@ -77,6 +79,49 @@ def plain_gillespie(K, delta, g, c, T, s, events, rng):
     return t
 
 
+def plain_eg_kmc(K, eps, J, T, n, pairs, events, rng):
+    """Plain numpy BKL hops: every event recomputes all pair rates and their cumulative sum."""
+    a, b, w = pairs
+    n = n.astype(np.float64)
+    phi = eps + J * (K.astype(np.float64) @ (n - 0.5))
+    kab = J * K[a, b].astype(np.float64)
+    t = 0.0
+    for _ in range(events):
+        occ_a = n[a] == 1.0
+        dH = np.where(occ_a, phi[b] - phi[a], phi[a] - phi[b]) - kab
+        z = np.maximum(np.abs(dH) / T, 1e-12)
+        rates = np.where(n[a] != n[b], w / -np.expm1(-z) * np.where(dH > 0, np.exp(-z), 1.0),
+                         0.0)
+        cum = np.cumsum(rates)
+        t += -np.log1p(-rng.random()) / cum[-1]
+        p = int(np.searchsorted(cum, rng.random() * cum[-1], side="right"))
+        i, j = (a[p], b[p]) if occ_a[p] else (b[p], a[p])
+        n[i], n[j] = 0.0, 1.0
+        phi += J * (K[j].astype(np.float64) - K[i])
+    return t
+
+
+def bench_eg_kmc(N, t_max, plain_events):
+    eg = gl.sample_electron_glass(np.random.default_rng(5), N, 1.0)
+    r = eg.distances()
+    pairs = mc.eg_pair_list(r, 0.1, 1.5)
+    rng = np.random.default_rng(6)
+    n0 = np.zeros(N, np.int8)
+    n0[np.argsort(eg.site_energies, kind="stable")[: N // 2]] = 1  # the J = 0 ground state
+    sub = mc.eg_pair_list(r[:64, :64], 0.1, 1.5)
+    mc.eg_kmc(eg.inverse_distances[:64, :64].copy(), eg.site_energies[:64], 1.0, 0.1, n0[:64],
+              sub, np.array([1.0]), rng=rng)
+    t0 = time.perf_counter()
+    out = mc.eg_kmc(eg.inverse_distances, eg.site_energies, 1.0, 0.1, n0, pairs,
+                    np.array([t_max]), rng=rng)
+    fast = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    plain_eg_kmc(eg.inverse_distances, eg.site_energies, 1.0, 0.1, n0, pairs, plain_events, rng)
+    plain = time.perf_counter() - t0
+    return (f"electron glass KMC ({pairs[0].size:,} pairs)", N, out["events"] / fast,
+            plain_events / plain)
+
+
 def bench_equilibrium(N, sweeps):
     glass = _tls_glass(N)
     c = 0.25
@@ -129,7 +174,8 @@ def bench_kmc(N, t_max, plain_events):
 def ensemble_costs():
     """(experiment, curve, N, realizations, CPU s per realization) of the committed cache."""
     rows = []
-    for name in ("mc_tg_dos", "mc_tg_single_flips", "mc_eg_dos", "kmc_tg_table_one"):
+    for name in ("mc_tg_dos", "mc_tg_single_flips", "mc_eg_dos", "kmc_tg_table_one",
+                 "kmc_eg_table_one"):
         for meta_path in sorted((ROOT / "results" / f"{name}_paper").glob("*/meta.json")):
             meta = json.loads(meta_path.read_text())
             if "cpu_seconds" not in meta:  # still running
@@ -171,6 +217,9 @@ def main(argv=None) -> int:
             sweeps = 200 if N <= 1000 else 20
             rows = bench_equilibrium(N, sweeps // 4 if args.quick else sweeps)
             rows.append(bench_kmc(N, 1e4 if N <= 1000 else 1e3, 2000 if N <= 1000 else 300))
+            if N <= 1000:
+                rows.extend(bench_eg_kmc(n_eg, 300.0 if args.quick else 3000.0, 2000)
+                            for n_eg in (300, 1000))
             for name, n, fast, plain in rows:
                 ratio = fast / plain if np.isfinite(plain) else float("nan")
                 plain_txt = f"{plain:,.0f}" if np.isfinite(plain) else "-"

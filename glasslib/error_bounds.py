@@ -620,7 +620,12 @@ def _eg_kmc_intervals(real, row, paths) -> dict:
       distance's bound over ``xi``); each rate's ``exp``/``expm1`` and arithmetic within ``16
       eps``; a sum of positive terms keeps the largest relative error, plus ``(P + 8) eps``.
     """
-    from .realizations import EG_KMC_TIMES, _fermi_difference
+    from .realizations import (
+        EG_KMC_TIMES,
+        FROZEN_D,
+        _fermi_difference,
+        _symmetrized_response,
+    )
 
     p, raw, ctx = real.params, real.raw, real.context
     glass = ctx["glass"]
@@ -656,11 +661,18 @@ def _eg_kmc_intervals(real, row, paths) -> dict:
 
     D = occupation_variance(E0, T)
     rel_sqrt = 0.5 * np.expm1(d0 / T) + 4.0 * SIMD_ULP * EPS
-    u = np.sqrt(D) * s
-    y0 = dn0 / np.sqrt(D)
-    sqrt_lo = np.sqrt(D) * (1.0 - np.minimum(rel_sqrt, 0.5))
-    du = np.abs(u) * rel_sqrt
-    dy0 = ddn / sqrt_lo + np.abs(y0) * 2.0 * rel_sqrt
+    u, y0 = _symmetrized_response(E0, dn0, s, T)
+    live = D >= FROZEN_D
+    # a site near the frozen threshold may be live on one platform only: both sides are then
+    # bounded by the frozen sites' bound below (sqrt(D) e^{|dE|/T} |dE| / T)
+    edge = np.abs(np.log(np.maximum(D, 1e-320) / FROZEN_D)) <= 2.0 * d0 / T + 1e-6
+    dE = np.abs(Eh - E0) + d0 + dh
+    tiny = np.sqrt(FROZEN_D * np.exp(np.minimum(2.0 * d0 / T, 700.0))) * np.exp(
+        np.minimum(dE / T, 700.0)) * (dE / T + 1.0)
+    sqrt_lo = np.sqrt(np.where(live, D, 1.0)) * (1.0 - np.minimum(rel_sqrt, 0.5))
+    du = np.where(live & ~edge, np.abs(u) * rel_sqrt, np.abs(u) + tiny)
+    dy0 = np.where(live & ~edge, ddn / sqrt_lo + np.abs(y0) * 2.0 * rel_sqrt,
+                   np.abs(y0) + tiny)
     nu, ny = float(np.linalg.norm(u)), float(np.linalg.norm(y0))
     ndu, ndy = float(np.linalg.norm(du)), float(np.linalg.norm(dy0))
     r = ctx["distances"]

@@ -785,6 +785,21 @@ def _fermi_difference(x_to, x_from, T):
     return a - b
 
 
+#: sites whose ``D = n (1 - n)`` is below this are frozen in the mean-field prediction: their
+#: ``dn / sqrt(D)`` and ``sqrt(D)`` are below 1e-140 (see :func:`_symmetrized_response`)
+FROZEN_D = 1e-300
+
+
+def _symmetrized_response(E0, dn0, s, T):
+    """``u = sqrt(D) s`` and ``y0 = dn0 / sqrt(D)`` of the symmetrized propagation, zero where
+    ``D < FROZEN_D`` (there ``D`` may underflow; ``|dn0| <= D e^{|dE|/T} |dE|/T``, so both
+    vanish to below 1e-140 for any energy shift ``|dE| < 100 T``)."""
+    D = electron_glass.occupation_variance(E0, T)
+    live = D >= FROZEN_D
+    root = np.sqrt(np.where(live, D, 1.0))
+    return np.where(live, root * s, 0.0), np.where(live, dn0 / root, 0.0)
+
+
 def eg_kmc_realization(params, sample_ss, order_ss, timings):
     """Electron-glass relaxation by kinetic Monte Carlo (Eq. 21 hops), and its mean-field
     prediction (Eq. 23 without its interaction term, as Figs. 9-13).
@@ -851,9 +866,9 @@ def eg_kmc_realization(params, sample_ss, order_ss, timings):
         digests.append(out["digest"])
     timings.update(sample=ts - t0, solve=t1 - ts, mc=t2 - t1, kmc=time.perf_counter() - t2)
     dn0 = _fermi_difference(resh.x - resh.mu, E0, T)
-    D = electron_glass.occupation_variance(E0, T)
-    left = (np.sqrt(D) * s) @ V  # u^T V
-    right = V.T @ (dn0 / np.sqrt(D))  # V^T y0
+    u, y0 = _symmetrized_response(E0, dn0, s, T)
+    left = u @ V  # u^T V
+    right = V.T @ y0  # V^T y0
     curve = np.expm1(-np.outer(EG_KMC_TIMES, lam)) @ (left * right)
     raw = {
         "kmc_relaxed_sum": relaxed, "kmc_events": np.array(events, np.int64),

@@ -77,7 +77,8 @@ def _other_platform_env() -> dict:
 #: models too: their trajectories and bounds must survive another CPU)
 EMULATED = ["fig01_tg_dos:T=0.05", "fig08_eg_dos:T=0.05", "fig09_eg_rates:T=0.1",
             "fig16_eg_distance:N=1000", "fig17_20_tg_b1:W=1,J=1", "conventions_tls:field=E",
-            "mc_tg_dos:W=1,J=1", "mc_eg_dos:W=1,J=1", "kmc_tg_table_one:W=1,T=0.1"]
+            "mc_tg_dos:W=1,J=1", "mc_eg_dos:W=1,J=1", "kmc_tg_table_one:W=1,T=0.1",
+            "kmc_eg_table_one:W=1,T=0.1"]
 
 
 @pytest.mark.slow

@@ -22,10 +22,10 @@ def test_solver_amplification_is_well_below_its_bound(model, params):
     at 28-47 (N = 10^3) and 82-112 (N = 10^4): benchmarks/solver_amplification.py."""
     real = R.compute_realization(model, params, 7, 0, keep_context=True)
     glass, p = real.context["glass"], real.params
-    if model in ("tls_mc", "eg_mc", "tls_kmc"):  # every mean-field solve of the Monte Carlo
+    if model in R.MC_MODELS:  # every mean-field solve of the Monte Carlo
         temps = p["temperatures"] if "temperatures" in p else [p["T"]] * 2
         for res, T in zip(real.context["solvers"], temps, strict=True):
-            if model == "eg_mc":
+            if model in ("eg_mc", "eg_kmc"):
                 kappa = EB.solver_amplification(glass.inverse_distances, res.x, -0.5 * p["J"],
                                                 T, mu=res.mu)
             else:

@@ -618,3 +618,29 @@ def test_bad_inputs_of_the_eg_kmc():
         realizations.resolve_params("eg_kmc", dict(hop_cutoff=0.0))
     with pytest.raises(ValueError, match="even"):
         realizations.resolve_params("eg_kmc", dict(N=61))
+
+
+def test_eg_mean_field_prediction_is_the_linear_rate_equation():
+    """The ``eg_kmc`` mean-field curve, computed from the eigenpairs of the symmetrized matrix,
+    equals ``s . (expm(A t) - 1) dn(0) / N`` with A the (non-symmetric) Eq. (23) matrix of
+    :func:`glasslib.electron_glass.eg_rate_matrix` (scipy's expm: relative accuracy ~1e-12 of
+    ``||dn(0)||``; 1e-9 of the largest value is far above both and far below the curve's
+    change), and dn(0) is the difference of the two mean-field occupations."""
+    from scipy.linalg import expm
+
+    from glasslib import electron_glass as eg
+
+    real = realizations.compute_realization("eg_kmc", QUICK["eg_kmc"], 3, 0, keep_context=True)
+    ctx, raw, p = real.context, real.raw, real.params
+    res0, resh = ctx["solvers"]
+    E0, Eh = res0.x - res0.mu, resh.x - resh.mu
+    dn0 = eg.occupations(Eh, p["T"]) - eg.occupations(E0, p["T"])
+    np.testing.assert_allclose(ctx["dn0"], dn0, rtol=1e-9, atol=1e-15)
+    A = eg.eg_rate_matrix(E0, ctx["distances"], p["T"], p["xi"])
+    s = ctx["s"]
+    times = realizations.EG_KMC_TIMES
+    direct = np.array([s @ (expm(A * t) @ dn0 - dn0) for t in times]) / p["N"]
+    scale = np.max(np.abs(direct))
+    assert scale > 1e-4 * abs(float(s @ dn0)) / p["N"]  # the curve moves
+    np.testing.assert_allclose(raw["mf_relaxed"], direct, rtol=0, atol=1e-9 * scale)
+    assert raw["mf_delta_P0"] == pytest.approx(float(s @ dn0) / p["N"], rel=1e-9)

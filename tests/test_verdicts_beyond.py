@@ -56,11 +56,15 @@ def test_dos_view_normalizes_per_sampled_site(tmp_path):
 
 @pytest.mark.slow
 def test_claims_at_quick_scale_are_well_formed(tmp_path):
-    data = {name: _run(tmp_path, name) for name in (V.TG, V.EG, V.KMC)}
+    data = {name: _run(tmp_path, name) for name in (V.TG, V.EG, V.KMC, V.EG_KMC)}
     claims = V.claims(data)
     figures = {c.figure for c in claims}
     assert {"Beyond MF (Fig. 1)", "Beyond MF (Fig. 2)", "Beyond MF (Fig. 8)",
-            "Beyond MF (Table I, TG, disorder)", "Beyond MF (Table I, TG, interaction)"} <= figures
+            "Beyond MF (Table I, TG, disorder)", "Beyond MF (Table I, TG, interaction)",
+            "Beyond MF (Table I, EG, disorder)", "Beyond MF (Table I, EG, interaction)"} <= figures
+    eg = [c for c in claims if c.target == V.TARGET_EG_KMC]
+    assert len(eg) == 3 * 2 + 2 + 3  # log and Eq. 17 per scheme, two directions, MF vs KMC
+    assert all("10^4" in c.measured for c in eg if "Table I" in c.figure)
     for c in claims:
         assert c.verdict in VERDICTS
         F.by_label(c.target)  # a registered figure
@@ -93,3 +97,34 @@ def test_eq17_fraction_is_one_minus_the_papers_form():
     t = np.logspace(3, 11, 9)
     c = 1.0 / np.log(10.0**10)
     np.testing.assert_allclose(e.fraction(t), 1.0 - log_relaxation(t, 1e-12, c), rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_electron_glass_static_response_is_mean_field_without_interactions(tmp_path):
+    """J = 0: non-interacting electrons, so the equilibrium response of the dipole to the
+    potential step is the Fermi-function one that mean field computes (up to the O(1/N)
+    difference of fixed electron number and fixed mu): KMC's initial deviation agrees with mean
+    field's within 3 combined standard errors, the potential does move the dipole, and the
+    J = 0 control carries no claim."""
+    params = dict(N=100, W=1.0, J=0.0, T=0.1, xi=0.1, trajectories=4, burn_in=100,
+                  sample_every=20)
+    r = runner.run_ensemble("eg_kmc", params, 12, 7, cache_dir=tmp_path, workers=1,
+                            progress=False)
+    k, m = MB.kmc_relaxation(r, "kmc"), MB.kmc_relaxation(r, "mf")
+    assert abs(k.delta0 - m.delta0) < 3 * np.hypot(k.delta0_err, m.delta0_err)
+    assert k.delta0 > 5 * k.delta0_err
+    assert V.claims({V.EG_KMC: {V.CONTROL: r}}) == []
+    # the expected number of hops the cutoff removes stays small
+    assert float(np.max(r.data["kmc_missed"])) < 1.0
+
+
+def test_ratio_interval_has_no_upper_end_when_the_denominator_may_vanish():
+    # significant denominator: rho +- 2 sigma_rho (errors propagated)
+    lo, hi = V._ratio_interval(1.0, 0.05, 2.0, 0.1)
+    err = 0.5 * np.hypot(0.05, 0.05)
+    assert (lo, hi) == pytest.approx((0.5 - 2 * err, 0.5 + 2 * err))
+    # denominator within two standard errors of zero: unbounded above, and its lower end is
+    # what the numerator's low end over the denominator's high end allows
+    lo, hi = V._ratio_interval(3.65, 0.51, 0.27, 0.16)
+    assert hi == np.inf and lo == pytest.approx((3.65 - 1.02) / (0.27 + 0.32))
+    assert V._ratio_interval(0.1, 0.1, 0.0, 0.1) == (0.0, np.inf)

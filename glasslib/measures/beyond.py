@@ -22,6 +22,8 @@ __all__ = [
     "start_agreement",
     "StartAgreement",
     "KMC_WINDOW",
+    "EG_KMC_WINDOW",
+    "WINDOWS",
     "Relaxation",
     "kmc_relaxation",
     "Eq17",
@@ -107,6 +109,11 @@ def start_agreement(result, last: int = 3, slot: int = 0) -> StartAgreement:
 #: the window of the logarithmic fit, in units of 1/a (the KMC times run from 0.1 to 10^6):
 #: from the first decade after the fastest TLSs (rates <= Delta_0max^2 W ~ 10^-2 W) to t_max
 KMC_WINDOW = (10.0, 1e6)
+#: the electron glass's window (units of 1/Gamma^0; its KMC times run from 0.1 to 10^4): from
+#: the first decade after the closest pairs (rates e^{-r/xi} <= ~1) to t_max
+EG_KMC_WINDOW = (10.0, 1e4)
+#: the window of each kinetic model
+WINDOWS = {"tls_kmc": KMC_WINDOW, "eg_kmc": EG_KMC_WINDOW}
 
 
 @dataclass(frozen=True)
@@ -132,11 +139,11 @@ class Relaxation:
     slopes_err: tuple
 
 
-def _fit_slopes(times, fraction):
+def _fit_slopes(times, fraction, window=KMC_WINDOW):
     """Least-squares slope of ``fraction`` against log10 t over the window and its two halves
     (``fraction``: (..., times)); returns an array (..., 3)."""
     lt = np.log10(times)
-    lo, hi = np.log10(KMC_WINDOW[0]), np.log10(KMC_WINDOW[1])
+    lo, hi = np.log10(window[0]), np.log10(window[1])
     mid = 0.5 * (lo + hi)
     out = []
     for a, b in ((lo, hi), (lo, mid), (mid, hi)):
@@ -146,14 +153,14 @@ def _fit_slopes(times, fraction):
     return np.stack(out, axis=-1)
 
 
-def _relaxation_stats(relaxed_rows, delta_rows, times, w):
+def _relaxation_stats(relaxed_rows, delta_rows, times, w, window=KMC_WINDOW):
     """(delta0, relaxed(t), fraction at t_max, slopes) of pooled rows (weights ``w``)."""
     n = w.sum(axis=-1, keepdims=True)
     d0 = (w @ delta_rows) / n[..., 0]
     rel = (w @ relaxed_rows) / n
     with np.errstate(divide="ignore", invalid="ignore"):  # a tiny resample may have d0 = 0
         frac = -rel / d0[..., None]
-        return d0, rel, frac[..., -1], _fit_slopes(times, frac)
+        return d0, rel, frac[..., -1], _fit_slopes(times, frac, window)
 
 
 def _std(draws, axis=0):
@@ -166,11 +173,18 @@ def _std(draws, axis=0):
 def kmc_relaxation(result, which: str = "kmc", *, bootstrap: int = BOOTSTRAP,
                    seed: int = BOOTSTRAP_SEED) -> Relaxation:
     """The relaxation of ``which`` (``"kmc"``: the kinetic Monte Carlo, ``"mf"``: the mean-field
-    prediction of the same realizations) with bootstrap errors over realizations."""
-    from ..realizations import KMC_TIMES
+    prediction of the same realizations) of a ``tls_kmc`` or ``eg_kmc`` ensemble, with bootstrap
+    errors over realizations. For the electron glass the "polarization" is the dipole ``M =
+    sum_i s_i n_i`` of :func:`glasslib.realizations.square_wave`."""
+    from ..realizations import EG_KMC_TIMES, KMC_TIMES
 
     if which not in ("kmc", "mf"):
         raise ValueError(f"which must be 'kmc' or 'mf', got {which!r}")
+    model = result.meta["model"]
+    if model not in WINDOWS:
+        raise ValueError(f"not a kinetic Monte Carlo ensemble: model {model!r}")
+    times = KMC_TIMES if model == "tls_kmc" else EG_KMC_TIMES
+    window = WINDOWS[model]
     p = result.meta["params"]
     N, K = int(p["N"]), int(p["trajectories"])
     d = result.data
@@ -183,18 +197,18 @@ def kmc_relaxation(result, which: str = "kmc", *, bootstrap: int = BOOTSTRAP,
         delta = np.asarray(d["mf_delta_P0"], float)
     R = relaxed.shape[0]
     one = np.ones((1, R))
-    d0, rel, fend, slopes = _relaxation_stats(relaxed, delta, KMC_TIMES, one)
+    d0, rel, fend, slopes = _relaxation_stats(relaxed, delta, times, one, window)
     d0_e = fend_e = float("nan")
-    rel_e = np.full(KMC_TIMES.size, np.nan)
+    rel_e = np.full(times.size, np.nan)
     slopes_e = np.full(3, np.nan)
     if bootstrap and R > 1:
         w = bootstrap_weights(R, bootstrap, seed)
-        bd0, brel, bfend, bslopes = _relaxation_stats(relaxed, delta, KMC_TIMES, w)
+        bd0, brel, bfend, bslopes = _relaxation_stats(relaxed, delta, times, w, window)
         d0_e = float(_std(bd0))
         rel_e = _std(brel)
         fend_e = float(_std(bfend))
         slopes_e = _std(bslopes)
-    return Relaxation(KMC_TIMES, float(d0[0]), d0_e, rel[0], rel_e, float(fend[0]), fend_e,
+    return Relaxation(times, float(d0[0]), d0_e, rel[0], rel_e, float(fend[0]), fend_e,
                       float(slopes[0, 0]), float(slopes_e[0]),
                       (float(slopes[0, 1]), float(slopes[0, 2])),
                       (float(slopes_e[1]), float(slopes_e[2])))
