@@ -44,6 +44,7 @@ from .electron_glass import (
     drop_unresolved,
     eg_rate_matrix,
     eg_symmetrized_rate_matrix,
+    eg_symmetrized_rate_matrix_from_sites,
     miller_abrahams_rates,
     occupation_variance,
     occupations,

@@ -243,3 +243,65 @@ def abs_row_sums(K):
 def fixed_point_map(K, b, c, m):
     """F(x) = b + c K m for all sites at once (the Jacobi map), float64 accumulation."""
     return b + c * matvec64(K, m)
+
+
+def _eg_symmetrized_rows(positions, L, x, lc, xi, S):
+    """The symmetrized electron-glass rate matrix of Eq. (23), row by row, from the sites.
+
+    ``S_ik = -e^{-r_ik/xi} / (2 sinh(|x_i - x_k|/2))`` (i != k), written as ``-exp(-r/xi - y) /
+    (1 - e^{-2y})`` with ``y = |x_i - x_k|/2`` (``-expm1(-2y)`` below ``y = 1/4``, where the
+    subtraction would lose bits; floored at ``2e-300`` as the numpy builder's ``sinh``), and
+    ``S_ii = sum_k exp(-r/xi - y + lc_i - lc_k) / (1 - e^{-2y})`` with ``lc = ln cosh(x/2)``
+    (three exponentials per entry; the diagonal's in one exponent, so it cannot overflow for
+    any ``|E|/T``); ``r_ik`` is the minimum-image distance (rounding half to even, as numpy). No
+    temporaries; each row is independent and summed sequentially, so the matrix is the same for
+    any thread count, and exactly symmetric (``|a - b| = |b - a|`` and a negated difference folds
+    to the negated image).
+    """
+    N = x.shape[0]
+    d = positions.shape[1]
+    for i in nb.prange(N):
+        diag = 0.0
+        xi_i = x[i]
+        lc_i = lc[i]
+        for k in range(N):
+            if k == i:
+                continue
+            r2 = 0.0
+            for a in range(d):
+                dx = positions[i, a] - positions[k, a]
+                dx -= L * np.rint(dx / L)
+                r2 += dx * dx
+            y = 0.5 * abs(xi_i - x[k])
+            a = -np.sqrt(r2) / xi - y
+            if y < 0.25:
+                den = -np.expm1(-2.0 * y)
+            else:
+                q = np.exp(-y)
+                den = 1.0 - q * q
+            if den < 2e-300:  # the numpy builder's floor of sinh at 1e-300
+                den = 2e-300
+            S[i, k] = -np.exp(a) / den
+            # in the exponent, as the numpy builder: exp(lc_i - lc_k) alone can overflow
+            diag += np.exp(a + lc_i - lc[k]) / den
+        S[i, i] = diag
+
+
+_eg_symmetrized_serial = nb.njit(cache=True, fastmath=False)(_eg_symmetrized_rows)
+_eg_symmetrized_parallel = nb.njit(cache=True, fastmath=False, parallel=True)(
+    _eg_symmetrized_rows)
+
+
+def eg_symmetrized_rows(positions, L, x, lc, xi, S, *, threads: int | None = 1):
+    """Fill ``S`` (N x N float64) by :func:`_eg_symmetrized_rows`; ``threads`` > 1 (or None:
+    numba's current setting) runs the rows in parallel, with the same result."""
+    if threads == 1:
+        _eg_symmetrized_serial(positions, L, x, lc, xi, S)
+        return
+    saved = nb.get_num_threads()
+    try:
+        if threads is not None:
+            nb.set_num_threads(min(int(threads), nb.config.NUMBA_NUM_THREADS))
+        _eg_symmetrized_parallel(positions, L, x, lc, xi, S)
+    finally:
+        nb.set_num_threads(saved)

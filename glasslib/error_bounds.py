@@ -400,7 +400,7 @@ def raw_intervals(real, row: dict) -> dict:
         out["energies"] = Interval(raw["energies"] - dE, raw["energies"] + dE)
         out["mu"] = Interval(np.array([res.mu - dmu]), np.array([res.mu + dmu]))
         if p["xi"] is not None:
-            r = ctx["distances"]
+            r = ctx["distances"] if "distances" in ctx else glass.distances()
             rows = _eg_row_bounds(raw["energies"], dE, r, glass.L, p["T"], p["xi"])
             d = _symmetric_eigen_halfwidth(rows, raw["spectrum"])
             out["rates"] = _spectrum_modes(raw["spectrum"], d)

@@ -348,3 +348,20 @@ def rate_panels(axes, items, cuts, label_of) -> None:
     ax_b.set_xlim(0, top)
     ax_b.set_ylabel(r"$p(\lambda)$")
     ax_b.set_title(r"(b) linear scale; dashed: $C/\lambda$")
+
+
+def size_step_figure(small, large, rate_unit: str):
+    """The rate panels of :func:`rate_panels` for an ensemble at the paper's size and the same
+    parameters at a larger N (legend ``N = ...``); ``rate_unit`` labels the x axes."""
+    import matplotlib.pyplot as plt
+
+    from .measures import plateau_cutoffs
+
+    items = [(f"N={r.meta['params']['N']}", r) for r in (small, large)]
+    cuts = {label: plateau_cutoffs(r) for label, r in items}
+    fig, axes = plt.subplots(1, 2, figsize=TWO_PANELS)
+    rate_panels(axes, items, cuts, lambda r: f"$N = {r.meta['params']['N']}$")
+    for ax in axes:
+        ax.set_xlabel(rf"$\lambda$ (units of {rate_unit})")
+    fig.tight_layout()
+    return fig

@@ -567,13 +567,15 @@ def eg_realization(params, sample_ss, order_ss, timings):
     context = {"glass": glass}
     timings.update(sample=t1 - t0, solve=t2 - t1)
     if params["xi"] is not None:
-        r = glass.distances()
-        S = electron_glass.eg_symmetrized_rate_matrix(raw["energies"], r, params["T"],
-                                                      params["xi"])
+        # from the sites in one compiled pass: no distance matrix, no N x N temporaries (the
+        # error bounds recompute the distances when they need them)
+        S = electron_glass.eg_symmetrized_rate_matrix_from_sites(
+            glass.positions, glass.L, raw["energies"], params["T"], params["xi"])
+        t3 = time.perf_counter()
         raw["spectrum"] = electron_glass.relaxation_spectrum(S)
         raw["rates"] = electron_glass.drop_unresolved(raw["spectrum"])
-        context.update(distances=r, matrix=S)
-        timings.update(spectrum=time.perf_counter() - t2)
+        context.update(matrix=S)
+        timings.update(matrix=t3 - t2, spectrum=time.perf_counter() - t3)
     return raw, context
 
 
@@ -892,8 +894,8 @@ def estimate_memory(model: str, params: dict) -> int:
 
     Counted from the code: the TLS coupling matrix (float32; float64 for ``tls_b1``, plus the
     B1 matrix, LAPACK's copy and its Hessenberg workspace); the electron glass's Coulomb kernel
-    (float64, float32 above ``EG_FLOAT32_ABOVE`` sites) and, with ``xi``, the distance matrix, the
-    rate matrix and about four N x N temporaries of its construction, plus LAPACK's copy; Fig. 16's
+    (float64, float32 above ``EG_FLOAT32_ABOVE`` sites) and, with ``xi``, the rate matrix (built
+    from the sites without temporaries) and LAPACK's copy; Fig. 16's
     distances, matrix and two temporaries. A fixed 800 MB covers the interpreter, the libraries
     and numba's compiler on a first run (measured: 190 MB warm, up to 760 MB compiling).
     """
@@ -905,7 +907,8 @@ def estimate_memory(model: str, params: dict) -> int:
         matrices = 5 * 8 * n2
     elif model == "eg":
         kernel = (4 if params["N"] > EG_FLOAT32_ABOVE else 8) * n2
-        matrices = kernel + (7 * 8 * n2 if params["xi"] is not None else 0)
+        # with xi: the symmetrized rate matrix and LAPACK's copy of it
+        matrices = kernel + (2 * 8 * n2 if params["xi"] is not None else 0)
     elif model in ("tls_mc", "tls_kmc"):
         matrices = 4 * n2  # the float32 couplings; replicas and samples are O(N R)
     elif model == "eg_mc":

@@ -129,3 +129,64 @@ def test_symmetrized_matrix_is_similar_to_the_rate_matrix():
     assert_allclose(S, -(A * Dh[None, :]) / Dh[:, None], rtol=1e-10, atol=1e-14 * np.abs(S).max())
     assert_allclose(scipy.linalg.eigvalsh(S)[1:], np.sort(-np.linalg.eigvals(A).real)[1:],
                     rtol=1e-6)
+
+
+@pytest.mark.parametrize("T", [0.05, 0.1, 1.0])
+def test_rate_matrix_from_the_sites_is_the_numpy_one(T):
+    """The compiled builder and the numpy one are two ways of writing the same matrix: the
+    off-diagonal entries agree to ``16 eps (r/xi + |ln sinh| + 1)`` relative (the rounding of the
+    exponent's terms, the bound the comparator assumes), the diagonal to ``2 N eps`` on top of
+    its terms' bound; the compiled one is exactly symmetric and the same on 1 or 2 threads."""
+    from glasslib.electron_glass import _log_sinh_abs
+
+    glass, res = solved(N=300, T=T)
+    E, r = res.x - res.mu, glass.distances()
+    S0 = gl.eg_symmetrized_rate_matrix(E, r, T, 0.1)
+    S1 = gl.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L, E, T, 0.1)
+    S2 = gl.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L, E, T, 0.1,
+                                                  threads=2)
+    assert_array_equal(S1, S1.T)
+    assert_array_equal(S1, S2)
+    x = E / T
+    ls = np.abs(_log_sinh_abs(0.5 * (x[:, None] - x[None, :])))
+    tol = 16 * np.finfo(float).eps * (r / 0.1 + ls + 1.0)
+    off = ~np.eye(glass.N, dtype=bool)
+    assert np.all(np.abs(S1 - S0)[off] <= tol[off] * np.abs(S0)[off])
+    d0, d1 = np.diag(S0), np.diag(S1)
+    lc = np.abs(0.5 * x) + 1.0
+    diag_tol = np.max(tol + 16 * np.finfo(float).eps * (lc[:, None] + lc[None, :]), axis=1)
+    assert np.all(np.abs(d1 - d0) <= (diag_tol + 2 * glass.N * np.finfo(float).eps) * d0)
+    # and it is the matrix: detailed balance makes it PSD with one zero mode
+    lam = scipy.linalg.eigvalsh(S1)
+    assert abs(lam[0]) < 1e3 * glass.N * np.finfo(float).eps * lam[-1] and lam[1] > 0
+
+
+def test_rate_matrix_from_the_sites_refuses_bad_input():
+    glass, res = solved(N=20)
+    with pytest.raises(ValueError, match="one row per energy"):
+        gl.eg_symmetrized_rate_matrix_from_sites(glass.positions[:5], glass.L, res.x, 0.1, 0.1)
+    with pytest.raises(ValueError, match="xi"):
+        gl.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L, res.x, 0.1, -1.0)
+
+
+def test_threaded_spectrum_agrees_with_one_thread_to_the_backward_error():
+    """The opt-in threaded spectrum (``blas_threads=None``) equals the one-thread one within
+    ``2 N eps max(lambda)``: the backward-error bound of the docstring, twice."""
+    glass, res = solved(N=400)
+    S = gl.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L, res.x - res.mu, 0.1,
+                                                 0.1)
+    one = gl.relaxation_spectrum(S, blas_threads=1)
+    every = gl.relaxation_spectrum(S, blas_threads=None)
+    assert np.max(np.abs(one - every)) <= 2 * glass.N * np.finfo(float).eps * one[-1]
+
+
+def test_rate_matrix_from_the_sites_stays_finite_far_from_the_fermi_level():
+    """|E|/T = 1500 on both sides of mu (close Coulomb pairs at low T): cosh(x/2) alone would
+    overflow; the compiled builder keeps the diagonal's terms in one exponent, as numpy does."""
+    rng = np.random.default_rng(3)
+    pos = rng.uniform(0, 4.0, (6, 2))
+    E = np.array([-150.0, -149.9, 0.01, 150.0, 149.95, -0.02])
+    S0 = gl.eg_symmetrized_rate_matrix(E, gl.minimum_image_distances(pos, 4.0), 0.1, 0.5)
+    S1 = gl.eg_symmetrized_rate_matrix_from_sites(pos, 4.0, E, 0.1, 0.5)
+    assert np.all(np.isfinite(S1))
+    assert_allclose(S1, S0, rtol=1e-10, atol=0)

@@ -34,6 +34,8 @@ __all__ = [
     "size_summary",
     "DistanceSummary",
     "distance_summary",
+    "SizeStep",
+    "size_step",
 ]
 
 
@@ -207,3 +209,66 @@ def distance_summary(result, *, bootstrap: int = BOOTSTRAP) -> DistanceSummary:
         mean_nn=float((counts * centres).sum() / max(counts.sum(), 1)),
         mean_nn_a1=nearest_neighbour_mean(N, L, 2),
     )
+
+
+@dataclass(frozen=True)
+class SizeStep:
+    """An ensemble at the paper's size against the same parameters at a larger N: the lower
+    plateau cutoff and the DOS gap ratio of each (bootstrap errors) and their shifts, with the
+    sign of each shift at two combined standard errors (``"0"``: none)."""
+
+    N: tuple
+    log10_min: tuple
+    log10_min_err: tuple
+    gap: tuple
+    gap_err: tuple
+
+    @property
+    def shift(self) -> float:
+        return self.log10_min[1] - self.log10_min[0]
+
+    @property
+    def shift_err(self) -> float:
+        return float(np.hypot(*self.log10_min_err))
+
+    @property
+    def gap_shift(self) -> float:
+        return self.gap[1] - self.gap[0]
+
+    @property
+    def gap_shift_err(self) -> float:
+        return float(np.hypot(*self.gap_err))
+
+    def signs(self) -> tuple[str, str]:
+        from ..rules import significant_sign
+
+        return (significant_sign(self.shift, self.shift_err),
+                significant_sign(self.gap_shift, self.gap_shift_err))
+
+    def text(self) -> str:
+        """What the larger size changes, in words, with the numbers (for the pages)."""
+        from ..formatting import pm
+
+        s_min, s_gap = self.signs()
+        moves = {"+": "moves up (faster relaxation)", "-": "moves down (slower relaxation)",
+                 "0": "does not move beyond two standard errors"}[s_min]
+        gap = {"+": "fills in (shallower)", "-": "deepens", "0": "does not change beyond two "
+               "standard errors"}[s_gap]
+        a, b = self.N
+        return (f"from N = {a} to N = {b}, log10 lambda_min {moves}: "
+                f"{pm(self.log10_min[0], self.log10_min_err[0], 3)} -> "
+                f"{pm(self.log10_min[1], self.log10_min_err[1], 3)} (shift "
+                f"{pm(self.shift, self.shift_err, 3, signed=True)} decade); the DOS gap ratio "
+                f"g0/g_peak {gap}: {pm(self.gap[0], self.gap_err[0], 3)} -> "
+                f"{pm(self.gap[1], self.gap_err[1], 3)}")
+
+
+def size_step(small, large) -> SizeStep:
+    """:class:`SizeStep` from two ensembles of one model with rate and energy histograms."""
+    from .dos import gap_ratio
+
+    cuts = [plateau_cutoffs(r) for r in (small, large)]
+    gaps = [gap_ratio(r) for r in (small, large)]
+    return SizeStep(tuple(int(r.meta["params"]["N"]) for r in (small, large)),
+                    tuple(c.log10_min for c in cuts), tuple(c.log10_min_err for c in cuts),
+                    tuple(g.ratio for g in gaps), tuple(g.ratio_err for g in gaps))

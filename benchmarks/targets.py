@@ -1,0 +1,223 @@
+"""The performance targets of the kernels, each measured side by side with its baseline in one run.
+
+Prints one table: for every target, the measured figure, the baseline measured in the same run,
+the ratio and the target. Each case runs in its own subprocess (``--case``), so its peak resident
+memory (VmHWM) belongs to it alone; BLAS is pinned to one thread unless a case says otherwise.
+
+Cases (one realization each, the benchmark parameters of ``cases.py``: T = 0.1, xi = 0.1, W = 1):
+
+- ``eg``: the electron-glass realization at N = 2000 and 4000 (sample, solve Eq. 20, the
+  symmetrized rate matrix of Eq. 23 from the sites, its spectrum by ``eigvalsh``), against the
+  plain implementation of ``baselines.eg_plain`` (the same sampling, a Python-loop sequential
+  solver, the same matrix written with numpy, the same eigensolver); target 5x.
+- ``matrix``: the rate-matrix build per entry, glasslib's compiled builder against the numpy
+  one, at N = 4000; target 20 ns per entry.
+- ``updates``: site updates per site of the electron-glass solver against the TLS-glass solver
+  at equal N (2000, 4000) and T = 0.1; target 2x.
+- ``tls``: the TLS-glass realization at N = 10^4, T = 0.05 (sample, solve, rates) against
+  ``baselines.tls_straightforward`` (float64 couplings by broadcasting, damped Jacobi, capped at
+  300 iterations); target 15x.
+- ``spectrum``: one electron-glass spectrum at N = 10^4, on one LAPACK thread and on every core
+  (``relaxation_spectrum(blas_threads=None)``, opt-in); target 2 minutes.
+
+Usage: ``python benchmarks/targets.py [--quick]`` (``--quick``: N / 4 everywhere, a smoke run).
+Not a timed test: nothing here fails; the table says which targets are met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from cases import EG_T, EG_W, EG_XI, SEED, TLS_J, TLS_W, _streams  # noqa: E402
+
+
+def _peak():
+    from run import _peak_rss_bytes
+
+    return _peak_rss_bytes()
+
+
+def _eg_glasslib(N):
+    import glasslib as gl
+
+    sample_rng, solve_rng = _streams(SEED)
+    t = {}
+    t0 = time.perf_counter()
+    glass = gl.sample_electron_glass(sample_rng, N, EG_W)
+    t1 = time.perf_counter()
+    res = gl.solve_eg_mean_field(glass, EG_T, rng=solve_rng, tol=1e-8)
+    t2 = time.perf_counter()
+    S = gl.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L, res.x - res.mu, EG_T,
+                                                 EG_XI)
+    t3 = time.perf_counter()
+    gl.relaxation_spectrum(S)
+    t4 = time.perf_counter()
+    t.update(sampling=t1 - t0, solve=t2 - t1, matrix=t3 - t2, spectrum=t4 - t3)
+    return t, res.site_updates / N
+
+
+def case_eg(N):
+    from baselines import eg_plain
+
+    _eg_glasslib(64)  # compile
+    ours, _ = _eg_glasslib(N)
+    base = eg_plain(N, SEED)["stages"]
+    base = {"sampling": base["sampling"], "solve": base["solve"],
+            "matrix": base["rate matrix"], "spectrum": base["eigenvalues"]}
+    return {"ours": ours, "base": base, "peak": _peak()}
+
+
+def case_matrix(N):
+    import glasslib as gl
+
+    glass = gl.sample_electron_glass(np.random.default_rng(1), N, EG_W)
+    E = 0.7 * glass.site_energies
+    gl.eg_symmetrized_rate_matrix_from_sites(glass.positions[:64], glass.L, E[:64], EG_T, EG_XI)
+    t0 = time.perf_counter()
+    gl.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L, E, EG_T, EG_XI)
+    ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    gl.eg_symmetrized_rate_matrix(E, glass.distances(), EG_T, EG_XI)
+    base = time.perf_counter() - t0
+    return {"ours": ours / N**2 * 1e9, "base": base / N**2 * 1e9, "peak": _peak()}
+
+
+def case_updates(N):
+    import glasslib as gl
+
+    eg_rows, tls_rows = [], []
+    for k in range(3):
+        sample_rng, solve_rng = _streams(SEED + k)
+        glass = gl.sample_electron_glass(sample_rng, N, EG_W)
+        eg_rows.append(gl.solve_eg_mean_field(glass, EG_T, rng=solve_rng).site_updates / N)
+        sample_rng, solve_rng = _streams(SEED + k)
+        tg = gl.sample_tls_glass(sample_rng, N, TLS_W, TLS_J)
+        tls_rows.append(gl.solve_tls_mean_field(tg, EG_T, rng=solve_rng).site_updates / N)
+    return {"ours": float(np.mean(eg_rows)), "base": float(np.mean(tls_rows)),
+            "detail": [eg_rows, tls_rows], "peak": _peak()}
+
+
+def case_tls(N):
+    from baselines import tls_straightforward
+    from cases import tls_glasslib
+
+    tls_glasslib(64, SEED)
+    ours = sum(tls_glasslib(N, SEED)["stages"].values())
+    base = sum(tls_straightforward(N, SEED, 300)["stages"].values())
+    return {"ours": ours, "base": base, "peak": _peak()}
+
+
+def case_spectrum(N, threads):
+    import glasslib as gl
+
+    glass = gl.sample_electron_glass(np.random.default_rng(2), N, EG_W)
+    S = gl.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L,
+                                                 0.7 * glass.site_energies, EG_T, EG_XI,
+                                                 threads=threads)
+    t0 = time.perf_counter()
+    gl.relaxation_spectrum(S, blas_threads=threads)
+    return {"ours": time.perf_counter() - t0, "peak": _peak()}
+
+
+CASES = {"eg": case_eg, "matrix": case_matrix, "updates": case_updates, "tls": case_tls}
+
+
+def spawn(case, N, threads=1):
+    cmd = [sys.executable, __file__, "--case", case, "--N", str(N), "--threads", str(threads)]
+    print(f"  running {case} N={N} threads={threads} ...", file=sys.stderr, flush=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ))
+    if out.returncode != 0:
+        return {"error": (out.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _gib(b):
+    return f"{b / 2**30:.2f} GiB"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--case")
+    ap.add_argument("--N", type=int)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--write", metavar="PAGE", help="also put the table between the markers of "
+                    "PAGE (book/performance.md)")
+    args = ap.parse_args(argv)
+    if args.case:
+        from threadpoolctl import threadpool_limits
+
+        if args.case == "spectrum":
+            print(json.dumps(case_spectrum(args.N, None if args.threads == 0 else 1)))
+            return 0
+        with threadpool_limits(1):
+            print(json.dumps(CASES[args.case](args.N)))
+        return 0
+    q = 4 if args.quick else 1
+    rows = []
+    for N in (2000 // q, 4000 // q):
+        r = spawn("eg", N)
+        if "error" in r:
+            rows.append((f"EG realization N = {N}", r["error"], "", "", ">= 5x", ""))
+            continue
+        o, b = sum(v for k, v in r["ours"].items() if k != "sampling"), \
+            sum(v for k, v in r["base"].items() if k != "sampling")
+        stages = ", ".join(f"{k} {r['ours'][k]:.2f} / {r['base'][k]:.2f}"
+                           for k in ("solve", "matrix", "spectrum"))
+        rows.append((f"EG realization N = {N} (solve + matrix + spectrum; {stages} s)",
+                     f"{o:.2f} s", f"{b:.2f} s", f"{b / o:.1f}x", ">= 5x", _gib(r["peak"])))
+    r = spawn("matrix", 4000 // q)
+    rows.append((f"EG rate matrix N = {4000 // q}, per entry", f"{r['ours']:.1f} ns",
+                 f"{r['base']:.1f} ns (numpy)", f"{r['base'] / r['ours']:.1f}x", "<= 20 ns",
+                 _gib(r["peak"])))
+    for N in (2000 // q, 4000 // q):
+        r = spawn("updates", N)
+        rows.append((f"EG solver updates per site vs TLS solver, N = {N}, T = {EG_T:g} "
+                     "(mean of 3 seeds)", f"{r['ours']:.0f}", f"{r['base']:.0f} (TLS)",
+                     f"{r['ours'] / r['base']:.1f}x", "<= 2x", _gib(r["peak"])))
+    r = spawn("tls", 10_000 // q)
+    rows.append((f"TLS realization N = {10_000 // q}, T = 0.05", f"{r['ours']:.2f} s",
+                 f"{r['base']:.2f} s", f"{r['base'] / r['ours']:.1f}x", ">= 15x",
+                 _gib(r["peak"])))
+    one = spawn("spectrum", 10_000 // q, threads=1)
+    every = spawn("spectrum", 10_000 // q, threads=0)
+    rows.append((f"EG spectrum N = {10_000 // q}, every core (opt-in) vs one thread",
+                 f"{every['ours']:.1f} s", f"{one['ours']:.1f} s (1 thread)",
+                 f"{one['ours'] / every['ours']:.1f}x", "<= 120 s", _gib(every["peak"])))
+    from run import environment
+
+    env = environment(1)
+    lines = ["| case | glasslib | baseline | ratio | target | peak memory |",
+             "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += ["", f"Measured {env['date']} on {env['machine']}; {env['versions']}."]
+    print("\n".join(lines))
+    if args.write:
+        page = Path(args.write)
+        text = page.read_text()
+        if START not in text or END not in text:
+            raise SystemExit(f"{page} has no markers {START!r} ... {END!r}")
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        page.write_text(head + START + "\n\n" + "\n".join(lines) + "\n\n" + END + tail)
+        print(f"wrote {page}")
+    return 0
+
+
+START = "<!-- targets benchmark: filled by benchmarks/targets.py --write -->"
+END = "<!-- end targets benchmark -->"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
