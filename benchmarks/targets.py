@@ -233,11 +233,12 @@ def main(argv=None) -> int:
         rows.append((f"matrix-free TLS glass N = {big}: projected from N = {nf} (pair cost "
                      "and updates per site as measured)", f"{field / 60:.0f} min per field, "
                      f"{solve / 3600:.1f} h per realization", "-", "-", "<= 30 min to run it",
-                     f"{big * 8 * 6 / 2**30:.2f} GiB (O(N) arrays)"))
+                     f"{big * 8 * 6 / 2**20:.1f} MiB (O(N) arrays)"))
     from run import environment
 
     env = environment(1)
-    lines = ["| case | glasslib | baseline | ratio | target | peak memory |",
+    lines = ["| case | glasslib | baseline | ratio | target | peak memory of the case's process "
+             "(glasslib and its baseline) |",
              "|---|---|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     lines += ["", f"Measured {env['date']} on {env['machine']}; {env['versions']}."]

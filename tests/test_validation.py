@@ -88,6 +88,9 @@ BASE = {
     "eg_symmetrized_rate_matrix": (
         electron_glass.eg_symmetrized_rate_matrix,
         dict(energies=ENERGIES, distances=DIST, T=0.5, xi=1.0)),
+    "eg_symmetrized_rate_matrix_from_sites": (
+        electron_glass.eg_symmetrized_rate_matrix_from_sites,
+        dict(positions=POS, L=L0, energies=ENERGIES, T=0.5, xi=1.0)),
     "distance_rate_matrix": (electron_glass.distance_rate_matrix, dict(distances=DIST, xi=1.0)),
     "relaxation_spectrum": (electron_glass.relaxation_spectrum, dict(matrix=S0)),
     "drop_unresolved": (electron_glass.drop_unresolved, dict(rates=RATES)),
@@ -184,13 +187,14 @@ bad("box_side sample_sites sample_tls_glass sample_electron_glass nearest_neighb
 bad("solve_tls_mean_field tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix "
     "solve_eg_mean_field occupations "
     "occupation_variance miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix "
+    "eg_symmetrized_rate_matrix_from_sites "
     "solve_fixed_point anneal_ladder half_filling_mu", "T", BAD_POSITIVE)
 # widths and length scales
 bad("miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix distance_rate_matrix "
-    "finite_size_log_rate_pdf", "xi", BAD_POSITIVE)
+    "eg_symmetrized_rate_matrix_from_sites finite_size_log_rate_pdf", "xi", BAD_POSITIVE)
 bad("box_side sample_tls_glass sample_electron_glass coulomb_matrix", "r_nn", BAD_POSITIVE)
 bad("sample_sites wrap_positions minimum_image_distances distance_row_blocks "
-    "nearest_neighbour_distances "
+    "nearest_neighbour_distances eg_symmetrized_rate_matrix_from_sites "
     "sample_couplings coulomb_matrix nearest_neighbour_pdf", "L", BAD_POSITIVE)
 bad("sample_tls_glass sample_electron_glass", "W", BAD_NONNEGATIVE)
 bad("sample_tls_glass solve_eg_mean_field", "J", BAD_NONNEGATIVE)
@@ -264,14 +268,15 @@ bad("sample_tls_glass", "tunneling_range", [((0.0, 1e-1), VE), ((NAN, 1e-1), VE)
 ARRAY_ARGS = {
     # argument: (functions, a valid array of that argument)
     "energies": ("tls_relaxation_rates occupations occupation_variance miller_abrahams_rates "
-                 "eg_rate_matrix eg_symmetrized_rate_matrix", ENERGIES),
+                 "eg_rate_matrix eg_symmetrized_rate_matrix "
+                 "eg_symmetrized_rate_matrix_from_sites", ENERGIES),
     "tunneling": ("tls_energies tls_relaxation_rates tls_rate_matrix tls_symmetrized_rate_matrix",
                   TUNNELING),
     "asymmetry_mf": ("tls_energies tls_rate_matrix tls_symmetrized_rate_matrix", ASYM),
     "distances": ("miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix "
                   "distance_rate_matrix", DIST),
     "positions": ("minimum_image_distances distance_row_blocks nearest_neighbour_distances "
-                  "sample_couplings coulomb_matrix", POS),
+                  "sample_couplings coulomb_matrix eg_symmetrized_rate_matrix_from_sites", POS),
     "couplings": ("tls_rate_matrix tls_symmetrized_rate_matrix", K0),
     "A": ("tls_rate_spectrum", A0),
     "matrix": ("relaxation_spectrum", S0),
