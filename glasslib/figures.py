@@ -28,7 +28,7 @@ class Figure:
     paper: int | None  # its number in the paper (None: not a figure of the paper)
     page: str  # the notebook (stem) that draws it
     label: str  # MyST name, for {numref} and the claims' targets
-    experiment: str  # where its curves come from
+    experiment: str  # where its curves come from (several: joined by " + ", in curve order)
     caption: str  # template (module docstring)
     paper_caption: str = ""
     title: str = ""  # the name of a figure the paper does not have
@@ -39,6 +39,11 @@ class Figure:
         """How the book and the claims call it: the paper's number (``"Fig. 3"``), or, for a
         figure the paper does not have, its own title."""
         return f"Fig. {self.paper}" if self.paper else (self.title or self.label)
+
+    @property
+    def experiments(self) -> list[str]:
+        """The experiments its curves come from, in curve order."""
+        return [name.strip() for name in self.experiment.split("+")]
 
     @property
     def caption_key(self) -> str:
@@ -131,10 +136,10 @@ FIGURES = {f.key: f for f in (
     Figure('beyond_eg_kmc', None, 'beyond_mean_field', 'fig-beyond-eg-kmc', 'kmc_eg_table_one',
            'Electron-glass relaxation after a square-wave potential step, kinetic Monte Carlo of Miller-Abrahams hops (Eq. 21 at the instantaneous hop energy; points, bars at two standard errors) against the mean-field prediction of Eq. (23) without its interaction term on the same realizations (lines), for the Table I schemes and the $J = 0$ control (grey); the shaded window is the range of the logarithmic fits. (a) The relaxed fraction of the initial deviation of the dipole $M = \\sum_i s_i n_i$, and (dotted) Eq. (17) for uniform weights with $c = 1/\\ln(\\lambda_{max}/\\lambda_{min})$ from the plateau of the mean-field rates; (b) the change of $M$ per site. $N = [[N]]$, $W = [[W]]$, $J = [[J]]$, $T = [[T]]$, $\\xi = [[xi]]$, [[R]] realizations, 8 trajectories each, hops within $1.5\\,r_{nn}$.',
            paper_caption='', title='Beyond mean field, electron-glass relaxation'),
-    Figure('x10_tg', None, 'sec3_dynamics', 'fig-tg-x10', 'x10_tg_rates',
+    Figure('x10_tg', None, 'sec3_dynamics', 'fig-tg-x10', 'fig03_tg_rates + x10_tg_rates',
            "Beyond the paper's size: the TLS-glass rate distribution of Fig. 3 ($W = J = 1$, $T = [[T]]$) at $N = [[N]]$ ([[R]] realizations). (a) Density per decade of $\\lambda$, each curve's $\\lambda_{min}$ dashed; (b) $p(\\lambda)$ on a linear axis with $C/\\lambda$ at each plateau level. Rates in units of $aJ^3$.",
            paper_caption='', title='Fig. 3 at three times its size'),
-    Figure('x10_eg', None, 'sec5_electron_glass', 'fig-eg-x10', 'x10_eg_rates',
+    Figure('x10_eg', None, 'sec5_electron_glass', 'fig-eg-x10', 'fig09_eg_rates + x10_eg_rates',
            "Beyond the paper's size: the electron-glass rate distribution of Fig. 9 ($T = [[T]]$, $\\xi = [[xi]]$, $W = [[W]]$) at $N = [[N]]$ ([[R]] realizations). (a) Density per decade of $\\lambda$, each curve's $\\lambda_{min}$ dashed; (b) $p(\\lambda)$ on a linear axis with $C/\\lambda$ at each plateau level. Rates in units of $\\Gamma^0$.",
            paper_caption='', title='Fig. 9 at ten times its size'),
     Figure('robust_table_one', None, 'robustness', 'fig-robust-table-one', 'robust_tg_poisson',

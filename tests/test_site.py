@@ -505,13 +505,14 @@ def _expected_ensembles(experiment: str):
     from glasslib.experiments import ensembles, get_experiment
     from glasslib.runner import default_cache, ensemble_dir
 
-    exp = get_experiment(experiment)
     metas = []
-    for label, params, count in ensembles(exp, "paper"):
-        path = ensemble_dir(default_cache(), f"{exp.name}/paper", label, exp.model, params,
-                            exp.seed, count)
-        metas.append(json.loads((path / "meta.json").read_text()))
-        assert metas[-1]["realizations"] == count, path
+    for name in experiment.split("+"):  # a figure may draw on several, in curve order
+        exp = get_experiment(name.strip())
+        for label, params, count in ensembles(exp, "paper"):
+            path = ensemble_dir(default_cache(), f"{exp.name}/paper", label, exp.model, params,
+                                exp.seed, count)
+            metas.append(json.loads((path / "meta.json").read_text()))
+            assert metas[-1]["realizations"] == count, path
     ns = list(dict.fromkeys(int(m["params"]["N"]) for m in metas))
     rs = list(dict.fromkeys(int(m["realizations"]) for m in metas))
     return ns, rs
