@@ -130,3 +130,15 @@ def test_trend_rule_both_ways():
     flat_then_down = [est(1.0), est(1.0), est(0.6)]
     steps, total = V._steps(flat_then_down)
     assert V._trend_verdict(steps, total, "-") == "partly"
+
+
+def test_size_step_signs_and_text():
+    """A shift counts only beyond two combined standard errors, and the text says which way."""
+    from glasslib.measures.finite_size import SizeStep
+
+    down = SizeStep((1000, 10000), (-6.50, -6.66), (0.011, 0.041), (0.124, 0.126),
+                    (0.0014, 0.005))
+    assert down.shift == pytest.approx(-0.16) and down.signs() == ("-", "0")
+    assert "moves down" in down.text() and "does not change" in down.text()
+    up = SizeStep((10, 20), (-2.0, -1.0), (0.1, 0.1), (0.5, 0.3), (0.01, 0.01))
+    assert up.signs() == ("+", "-") and "deepens" in up.text()

@@ -255,12 +255,13 @@ class SizeStep:
         gap = {"+": "fills in (shallower)", "-": "deepens", "0": "does not change beyond two "
                "standard errors"}[s_gap]
         a, b = self.N
-        return (f"from N = {a} to N = {b}, log10 lambda_min {moves}: "
+        text = (f"from N = {a} to N = {b}, log10 lambda_min {moves}: "
                 f"{pm(self.log10_min[0], self.log10_min_err[0], 3)} -> "
                 f"{pm(self.log10_min[1], self.log10_min_err[1], 3)} (shift "
                 f"{pm(self.shift, self.shift_err, 3, signed=True)} decade); the DOS gap ratio "
                 f"g0/g_peak {gap}: {pm(self.gap[0], self.gap_err[0], 3)} -> "
                 f"{pm(self.gap[1], self.gap_err[1], 3)}")
+        return text.replace("+-", "\u00b1").replace("->", "\u2192")
 
 
 def size_step(small, large) -> SizeStep:
