@@ -240,14 +240,9 @@ def main(argv=None) -> int:
     emit()
     emit(_machine())
     if args.write:
-        page = Path(args.write)
-        text = page.read_text()
-        if START not in text or END not in text:
-            raise SystemExit(f"{page} has no markers {START!r} ... {END!r}")
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        page.write_text(head + START + "\n\n" + "\n".join(lines) + "\n\n" + END + tail)
-        print(f"wrote {page}")
+        from report import fill_page
+
+        fill_page(args.write, START, END, lines)
     return 0
 
 

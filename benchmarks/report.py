@@ -145,6 +145,19 @@ def replace_block(text, block):
     return text[:start] + "\n\n" + block.strip() + "\n\n" + END_MARKER + tail
 
 
+def fill_page(page, start: str, end: str, lines) -> None:
+    """Put ``lines`` between the markers ``start`` and ``end`` of ``page`` (both must be there):
+    how the other benchmark scripts write their tables into the book."""
+    page = Path(page)
+    text = page.read_text()
+    if start not in text or end not in text:
+        raise SystemExit(f"{page} has no markers {start!r} ... {end!r}")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    page.write_text(head + start + "\n\n" + "\n".join(lines) + "\n\n" + end + tail)
+    print(f"wrote {page}")
+
+
 def write_outputs(block):
     readme = ROOT / "README.md"
     text = replace_block(readme.read_text(), block)

@@ -676,7 +676,8 @@ def _eg_kmc_intervals(real, row, paths) -> dict:
     nu, ny = float(np.linalg.norm(u)), float(np.linalg.norm(y0))
     ndu, ndy = float(np.linalg.norm(du)), float(np.linalg.norm(dy0))
     r = ctx["distances"]
-    dS = float(np.max(_eg_row_bounds(E0, d0, r, glass.L, T, p["xi"])))
+    rows = _eg_row_bounds(E0, d0, r, glass.L, T, p["xi"])
+    dS = float(np.max(rows))
     lam = np.asarray(ctx["spectrum"], float)
     eta = N * EPS * float(np.max(np.abs(lam)))
     t = EG_KMC_TIMES
@@ -690,7 +691,7 @@ def _eg_kmc_intervals(real, row, paths) -> dict:
     half_t = nu * ny * prop + inputs + at0
     v = np.asarray(raw["mf_relaxed"], float) * N
     out["mf_relaxed"] = _divided(v - half_t, v + half_t, N)
-    d = _symmetric_eigen_halfwidth(_eg_row_bounds(E0, d0, r, glass.L, T, p["xi"]), lam)
+    d = _symmetric_eigen_halfwidth(rows, lam)
     out["mf_rates"] = _spectrum_modes(lam, d)
     far = ctx["far"]
     dr = _distance_halfwidth(r[far], glass.L)

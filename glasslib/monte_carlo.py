@@ -630,6 +630,14 @@ def eg_parallel_tempering(K, eps, J, temperatures, *, rng, sweeps: int, burn_in:
     return out
 
 
+def _check_times(times) -> np.ndarray:
+    """The recording times of a kinetic run: a non-empty ascending float array of positives."""
+    times = np.asarray(times, float)
+    if times.ndim != 1 or times.size < 1 or np.any(np.diff(times) <= 0) or times[0] <= 0:
+        raise ValueError("times must be ascending and positive")
+    return times
+
+
 def tls_kmc(K, delta, tunneling, c, T, s0, times, *, rng, block: int = 1 << 16):
     """Kinetic Monte Carlo of the TLS glass from the signs ``s0`` (module doc).
 
@@ -640,9 +648,7 @@ def tls_kmc(K, delta, tunneling, c, T, s0, times, *, rng, block: int = 1 << 16):
     K = np.asarray(K)
     delta = np.asarray(delta, float)
     N = delta.shape[0]
-    times = np.asarray(times, float)
-    if times.ndim != 1 or times.size < 1 or np.any(np.diff(times) <= 0) or times[0] <= 0:
-        raise ValueError("times must be ascending and positive")
+    times = _check_times(times)
     T = check_real("T", T, positive=True)
     s = np.asarray(s0, np.float64).copy()
     if s.shape != (N,) or not np.all(np.abs(s) == 1.0):
@@ -706,9 +712,7 @@ def eg_kmc(K, eps, J, T, n0, pairs, times, *, rng, block: int = 1 << 16,
     K = np.asarray(K)
     eps = np.asarray(eps, float)
     N = eps.shape[0]
-    times = np.asarray(times, float)
-    if times.ndim != 1 or times.size < 1 or np.any(np.diff(times) <= 0) or times[0] <= 0:
-        raise ValueError("times must be ascending and positive")
+    times = _check_times(times)
     T = check_real("T", T, positive=True)
     J = float(J)
     n = np.asarray(n0).astype(np.int8)
