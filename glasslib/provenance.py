@@ -54,6 +54,7 @@ KERNEL_MODULES = (
     "geometry",
     "analysis",
     "_validation",
+    "_lapack",
     "monte_carlo",
 )
 

@@ -190,3 +190,70 @@ def test_rate_matrix_from_the_sites_stays_finite_far_from_the_fermi_level():
     S1 = gl.eg_symmetrized_rate_matrix_from_sites(pos, 4.0, E, 0.1, 0.5)
     assert np.all(np.isfinite(S1))
     assert_allclose(S1, S0, rtol=1e-10, atol=0)
+
+
+needs_two_stage = pytest.mark.skipif(not gl.electron_glass._lapack.two_stage_available(),
+                                     reason="this BLAS has no dsyevd_2stage")
+
+
+@needs_two_stage
+@pytest.mark.parametrize("N", [2, 17, 400])
+def test_two_stage_driver_agrees_with_the_classic_one_to_the_backward_error(N):
+    """Both drivers are backward stable: each eigenvalue is within ``N eps ||S||`` of the
+    exact one, so the two agree within twice that; the rates of a real electron-glass matrix
+    (eigenvalues over 16 decades, a zero mode) and the exact two-site spectrum included."""
+    glass, res = solved(N=max(N, 2))
+    S = gl.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L, res.x - res.mu, 0.1,
+                                                 0.1)
+    classic = gl.relaxation_spectrum(S, driver="classic")
+    two = gl.relaxation_spectrum(S, driver="two_stage")
+    assert np.all(np.diff(two) >= 0)  # ascending, as eigvalsh
+    assert np.max(np.abs(classic - two)) <= 2 * N * np.finfo(float).eps * classic[-1]
+    # the resolved rates (above the noise floor) are the same set
+    kept_c, kept_t = gl.drop_unresolved(classic), gl.drop_unresolved(two)
+    assert abs(kept_c.size - kept_t.size) <= 1  # a rate at the floor may fall on either side
+
+
+@needs_two_stage
+def test_two_stage_driver_reads_the_lower_triangle_like_eigvalsh():
+    """Garbage in the strict upper triangle does not change either driver's answer."""
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((50, 50))
+    S = np.tril(A + A.T)
+    lower = S + np.triu(1e3 * rng.standard_normal((50, 50)), 1)
+    expected = np.linalg.eigvalsh(np.tril(S) + np.tril(S, -1).T)
+    got = gl.electron_glass._lapack.eigvalsh_2stage(lower)
+    # the upper triangle is 1e3 times larger: read, it would move the spectrum by ~1e4; the
+    # two backward-stable answers agree within 2 N eps ||S||
+    bound = 2 * 50 * np.finfo(float).eps * np.max(np.abs(expected))
+    assert_allclose(got, expected, rtol=0, atol=bound)
+
+
+def test_spectrum_driver_choice_and_fallback(monkeypatch):
+    """``auto`` takes the two-stage driver from TWO_STAGE_MIN_N sites on, and the classic one
+    where the BLAS has none; asking for an absent driver, or a driver of the general solver,
+    is an error naming it."""
+    eg = gl.electron_glass
+    calls = []
+    monkeypatch.setattr(eg._lapack, "eigvalsh_2stage",
+                        lambda m: calls.append(m.shape[0]) or np.linalg.eigvalsh(m))
+    monkeypatch.setattr(eg._lapack, "two_stage_available", lambda: True)
+    monkeypatch.setattr(eg, "TWO_STAGE_MIN_N", 10)
+    S = np.diag(np.arange(12.0))
+    gl.relaxation_spectrum(S[:9, :9])
+    assert calls == []
+    gl.relaxation_spectrum(S)
+    assert calls == [12]
+    monkeypatch.setattr(eg._lapack, "two_stage_available", lambda: False)
+    assert_array_equal(gl.relaxation_spectrum(S), np.arange(12.0))
+    assert calls == [12]
+    with pytest.raises(ValueError, match="driver"):
+        gl.relaxation_spectrum(S, driver="fast")
+    with pytest.raises(ValueError, match="symmetric"):
+        gl.relaxation_spectrum(S, method="general", driver="two_stage")
+
+
+def test_two_stage_driver_absent_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(gl.electron_glass._lapack, "_entry_point", lambda: None)
+    with pytest.raises(RuntimeError, match="dsyevd_2stage"):
+        gl.relaxation_spectrum(np.eye(3), driver="two_stage")
