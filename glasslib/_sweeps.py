@@ -49,38 +49,129 @@ def tanh_field(x, g, mu, T):
     return out
 
 
-def _fill_upper_couplings(K, positions, L, start, stop, u, U0, power, r2_min, first):
+def _fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
     """K[i, j] = U0 * u[i - start, j - start] / r_ij^power for start <= i < stop, j > i.
 
     ``power`` is 3 (TLS glass, Eq. 2) or 1 (electron glass, Coulomb; pass u = 1).
 
-    Minimum-image distances in float64; entries with j <= i are left untouched. A pair with
-    ``r_ij^2 <= r2_min`` (coincident sites, see :func:`coincidence_r2`) is not divided by: its
-    entry is set to 0 and ``first[i - start]`` gets the smallest such j of row i (it is left
-    as it is, -1 from the caller, when row i has none). One slot per row, so rows stay
-    independent under ``prange``.
+    Minimum-image distances in float64; entries with j <= i are left untouched. The sites must
+    be distinct (:func:`fill_upper_couplings` checks with :func:`coincident_pairs` first), so
+    the loop over j has no test and no branch: with the coordinates copied to contiguous
+    columns it vectorizes. Every entry is the same IEEE operations in the same order as the
+    scalar form ``delta = |x_i - x_j|; if delta > L/2: delta = L - delta; r2 += delta^2``:
+    ``min(delta, L - delta)`` picks the same value (for delta > L/2, fl(L - delta) <= L/2 <
+    delta; otherwise fl(L - delta) >= L/2 >= delta), so the couplings are unchanged to the bit
+    (tested against that form).
     """
     n = positions.shape[0]
     d = positions.shape[1]
-    half = 0.5 * L
+    cols = np.empty((d, n))
+    for k in range(d):
+        for j in range(n):
+            cols[k, j] = positions[j, k]
+    cubic = power == 3
     for ii in nb.prange(stop - start):
         i = start + ii
-        for j in range(i + 1, n):
-            r2 = 0.0
-            for k in range(d):
-                # sites lie in [0, L), so |delta| < L and one reflection gives the minimum image
-                delta = abs(positions[i, k] - positions[j, k])
-                if delta > half:
-                    delta = L - delta
-                r2 += delta * delta
-            if r2 <= r2_min:
-                if first[ii] < 0:
-                    first[ii] = j
-                K[i, j] = 0.0
-            elif power == 3:
-                K[i, j] = U0 * u[ii, j - start] / (r2 * np.sqrt(r2))
-            else:
-                K[i, j] = U0 * u[ii, j - start] / np.sqrt(r2)
+        row = K[i]
+        urow = u[ii]
+        if d == 3 and cubic:
+            _row_3d(row, urow, start, cols[0], cols[1], cols[2], i, L, U0, 3)
+        elif d == 3:
+            _row_3d(row, urow, start, cols[0], cols[1], cols[2], i, L, U0, 1)
+        elif d == 2 and cubic:
+            _row_2d(row, urow, start, cols[0], cols[1], i, L, U0, 3)
+        elif d == 2:
+            _row_2d(row, urow, start, cols[0], cols[1], i, L, U0, 1)
+        else:
+            for j in range(i + 1, n):
+                r2 = 0.0
+                for k in range(d):
+                    delta = abs(cols[k, i] - cols[k, j])
+                    delta = min(delta, L - delta)
+                    r2 += delta * delta
+                row[j] = U0 * urow[j - start] / _r_power(r2, 3 if cubic else 1)
+
+
+@nb.njit(cache=True, inline="always", error_model="numpy")
+def _r_power(r2, power):
+    return r2 * np.sqrt(r2) if power == 3 else np.sqrt(r2)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _row_3d(row, urow, start, xs, ys, zs, i, L, U0, power):
+    """One row of :func:`_fill_upper_couplings` in 3D (``power`` a compile-time constant per
+    call site, so the loop has no branch and vectorizes)."""
+    x0, y0, z0 = xs[i], ys[i], zs[i]
+    for j in range(i + 1, xs.shape[0]):
+        dx = abs(x0 - xs[j])
+        dx = min(dx, L - dx)
+        dy = abs(y0 - ys[j])
+        dy = min(dy, L - dy)
+        dz = abs(z0 - zs[j])
+        dz = min(dz, L - dz)
+        row[j] = U0 * urow[j - start] / _r_power(dx * dx + dy * dy + dz * dz, power)
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _row_2d(row, urow, start, xs, ys, i, L, U0, power):
+    """One row of :func:`_fill_upper_couplings` in 2D (as :func:`_row_3d`)."""
+    x0, y0 = xs[i], ys[i]
+    for j in range(i + 1, xs.shape[0]):
+        dx = abs(x0 - xs[j])
+        dx = min(dx, L - dx)
+        dy = abs(y0 - ys[j])
+        dy = min(dy, L - dy)
+        row[j] = U0 * urow[j - start] / _r_power(dx * dx + dy * dy, power)
+
+
+@nb.njit(cache=True)
+def _coincident_pairs(positions, L, r2_min):
+    """Pairs (i < j) whose minimum-image r_ij^2, computed as the fill kernel does, is at most
+    ``r2_min``; found from the sites sorted by their first coordinate (a coincident pair is
+    within ``w = 2 sqrt(r2_min)`` there, directly or through the periodic wrap), so the cost is
+    O(N log N) plus the candidates, not O(N^2)."""
+    n = positions.shape[0]
+    d = positions.shape[1]
+    order = np.argsort(positions[:, 0], kind="mergesort")
+    x = positions[order, 0]
+    w = 2.0 * np.sqrt(r2_min)
+    found = []
+    for a in range(n):
+        # forward neighbours within w, then (near x = 0) the ones near x = L through the wrap
+        b = a + 1
+        while b < n and x[b] - x[a] <= w:
+            found.append((order[a], order[b]))
+            b += 1
+        b = n - 1
+        while b > a + 1 and x[a] + L - x[b] <= w:
+            found.append((order[a], order[b]))
+            b -= 1
+    out = []
+    for p in found:
+        i, j = min(p[0], p[1]), max(p[0], p[1])
+        r2 = 0.0
+        for k in range(d):
+            delta = abs(positions[i, k] - positions[j, k])
+            delta = min(delta, L - delta)
+            r2 += delta * delta
+        if r2 <= r2_min:
+            out.append((i, j))
+    result = np.empty((len(out), 2), dtype=np.int64)
+    for k in range(len(out)):
+        result[k, 0] = out[k][0]
+        result[k, 1] = out[k][1]
+    return result
+
+
+def coincident_pairs(positions, L):
+    """Pairs of sites ``(i, j)``, ``i < j``, closer than :func:`coincidence_r2` allows (the
+    same site, up to the rounding of the coordinates), in lexicographic order; positions must
+    lie in ``[0, L)``."""
+    pairs = _coincident_pairs(np.ascontiguousarray(positions, dtype=np.float64), float(L),
+                              coincidence_r2(L))
+    if pairs.shape[0] > 1:
+        pairs = np.unique(pairs, axis=0)
+    return pairs
 
 
 def _mirror_upper_to_lower(K):
@@ -133,8 +224,10 @@ def residual_driven_pass(K, b, c, g, mu, T, x, m, h, order, threshold, damping):
     return updates, biggest
 
 
-_fill_serial = nb.njit(cache=True)(_fill_upper_couplings)
-_fill_parallel = nb.njit(cache=True, parallel=True)(_fill_upper_couplings)
+# error_model="numpy": no division-by-zero test in the loop (the sites are distinct), so it
+# vectorizes; the arithmetic is the same
+_fill_serial = nb.njit(cache=True, error_model="numpy")(_fill_upper_couplings)
+_fill_parallel = nb.njit(cache=True, parallel=True, error_model="numpy")(_fill_upper_couplings)
 _mirror_serial = nb.njit(cache=True)(_mirror_upper_to_lower)
 _mirror_parallel = nb.njit(cache=True, parallel=True)(_mirror_upper_to_lower)
 
@@ -160,24 +253,22 @@ def coincidence_r2(L):
 def fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
     """See :func:`_fill_upper_couplings`; threaded for N >= PARALLEL_MIN_N (same result).
 
-    Raises ValueError naming the first pair of coincident sites (smallest i, then j; also
-    through the periodic wrap) instead of dividing by a zero distance.
+    Raises ValueError naming the first pair of coincident sites among rows ``start..stop-1``
+    (smallest i, then j; also through the periodic wrap) instead of dividing by a zero
+    distance; the check (:func:`coincident_pairs`) comes first, so nothing is filled then.
     """
-    big = positions.shape[0] >= PARALLEL_MIN_N
-    first = np.full(stop - start, -1, dtype=np.int64)
-    (_fill_parallel if big else _fill_serial)(
-        K, positions, L, start, stop, u, U0, power, coincidence_r2(L), first
-    )
-    hit = np.flatnonzero(first >= 0)
-    if hit.size:
-        i = start + int(hit[0])
-        j = int(first[hit[0]])
+    pairs = coincident_pairs(positions, L)
+    pairs = pairs[(pairs[:, 0] >= start) & (pairs[:, 0] < stop)]
+    if pairs.shape[0]:
+        i, j = int(pairs[0, 0]), int(pairs[0, 1])
         r = float(np.sqrt(np.sum(np.square(_min_image(positions[i] - positions[j], L)))))
         raise ValueError(
             f"positions must be distinct sites: sites {i} and {j} coincide (minimum-image "
             f"distance {r:.3g} in the periodic box of side {L:g}, zero up to the rounding of "
             f"the coordinates): the 1/r^{power:g} coupling is infinite"
         )
+    big = positions.shape[0] >= PARALLEL_MIN_N
+    (_fill_parallel if big else _fill_serial)(K, positions, L, start, stop, u, U0, power)
 
 
 def _min_image(delta, L):

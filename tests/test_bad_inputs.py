@@ -357,19 +357,29 @@ def test_coincident_sites_are_reported(shift):
         gl.coulomb_matrix(pos[:, :2], L)
 
 
-@pytest.mark.parametrize("kernel", ["_fill_serial", "_fill_parallel"])
-def test_fill_kernel_reports_the_first_coincident_column_per_row(kernel):
-    pos = _positions(N=12)
+@pytest.mark.parametrize("L", [3.0, 1e-3, 1e6])
+def test_coincident_pairs_are_every_pair_within_the_rounding(L):
+    """coincident_pairs finds every coincident pair, through the wrap too, and nothing else:
+    the same set as the O(N^2) scan of every pair with the fill kernel's distance."""
+    pos = geometry.wrap_positions(_positions(N=60, L=L, seed=3), L)
     pos[[4, 9]] = pos[2]
     pos[10] = pos[7]
-    K = np.zeros((12, 12))
-    first = np.full(12, -1, dtype=np.int64)
-    getattr(_sweeps, kernel)(K, pos, 3.0, 0, 12, np.ones((12, 12), np.float32), 1.0, 3.0,
-                             _sweeps.coincidence_r2(3.0), first)
-    expected = np.full(12, -1)
-    expected[[2, 4, 7]] = [4, 9, 10]
-    assert_array_equal(first, expected)
-    assert np.all(np.isfinite(K))
+    pos[11] = pos[7] + [L, -L, 0.0]  # the same site through the wrap (folded back below)
+    pos[50, 0] = 0.0  # a pair across x = 0 / x = L
+    pos[51] = pos[50]
+    pos[51, 0] = L * (1 - np.finfo(float).eps)
+    pos = geometry.wrap_positions(pos, L)
+    r2_min = _sweeps.coincidence_r2(L)
+    brute = []
+    for i in range(60):
+        for j in range(i + 1, 60):
+            delta = np.abs(pos[i] - pos[j])
+            delta = np.where(delta > 0.5 * L, L - delta, delta)
+            if np.sum(delta * delta) <= r2_min:
+                brute.append((i, j))
+    got = [tuple(p) for p in _sweeps.coincident_pairs(pos, L)]
+    assert got == brute
+    assert {(2, 4), (2, 9), (4, 9), (7, 10), (7, 11), (10, 11), (50, 51)} <= set(got)
 
 
 def _reference_couplings(pos, L, u, U0, power):
@@ -397,10 +407,16 @@ def test_distinct_sites_give_the_same_couplings_as_before():
     assert_array_equal(np.triu(C, 1), _reference_couplings(pos[:, :2], L, 1.0, 1.0, 1))
     assert_array_equal(np.diag(C), 0.0)
     # the threaded kernel (used for N >= PARALLEL_MIN_N) gives the same bits
-    P = np.zeros((N, N), dtype=np.float32)
-    _sweeps._fill_parallel(P, pos, L, 0, N, u.astype(np.float32), 1.3, 3.0,
-                           _sweeps.coincidence_r2(L), np.full(N, -1, dtype=np.int64))
-    assert_array_equal(P, ref)
+    for kernel in (_sweeps._fill_serial, _sweeps._fill_parallel):
+        P = np.zeros((N, N), dtype=np.float32)
+        kernel(P, pos, L, 0, N, u.astype(np.float32), 1.3, 3.0)
+        assert_array_equal(P, ref)
+    # other dimensions take the generic loop: the same bits as the reference too
+    for d in (1, 4):
+        p = geometry.wrap_positions(_positions(N=50, d=d, L=L, seed=5), L)
+        P = np.zeros((50, 50))
+        _sweeps._fill_serial(P, p, L, 0, 50, u[:50, :50].astype(np.float32), 1.3, 3.0)
+        assert_array_equal(P, _reference_couplings(p, L, u[:50, :50], 1.3, 3))
 
 
 def test_close_but_distinct_sites_are_accepted():
