@@ -295,21 +295,13 @@ def distance_rate_matrix(distances, xi: float) -> np.ndarray:
     return A
 
 
-#: from this size on, ``driver="auto"`` takes LAPACK's two-stage driver (where the BLAS has
-#: it): measured on one thread, the two are equal at N = 1000-2000, the two-stage one 1.5x faster
-#: at N = 4000 and 1.9x at N = 10^4, and 1.5x slower below N = 300 (``benchmarks/floors.py``)
-TWO_STAGE_MIN_N = 3000
-
-SYMMETRIC_DRIVERS = ("auto", "classic", "two_stage")
-
-
 def relaxation_spectrum(
     matrix, *, method: str = "symmetric", blas_threads: int | None = 1, driver: str = "auto"
 ) -> np.ndarray:
     """Relaxation rates (positive, ascending) from a rate matrix.
 
     ``method="symmetric"``: ``matrix`` is symmetric positive semi-definite (``S`` from
-    :func:`eg_symmetrized_rate_matrix`); ``scipy.linalg.eigvalsh``. The solver reads one
+    :func:`eg_symmetrized_rate_matrix`); a symmetric eigensolver (driver below). It reads one
     triangle, so a matrix that is not symmetric to rounding (see
     :func:`glasslib._validation.check_symmetric` for the bound) raises ValueError naming its
     worst pair instead of returning the spectrum of another matrix. ``method="general"``:
@@ -319,11 +311,11 @@ def relaxation_spectrum(
 
     **Driver** (symmetric only). ``"classic"``: ``scipy.linalg.eigvalsh`` (one-stage
     tridiagonal reduction). ``"two_stage"``: LAPACK's ``dsyevd_2stage``
-    (:mod:`glasslib._lapack`; RuntimeError where the BLAS lacks it). ``"auto"`` (default): the
-    two-stage driver from :data:`TWO_STAGE_MIN_N` sites on when it is available, else the
-    classic one. Both are backward stable: they agree to ``N eps ||S||``, the bound the
-    comparator allows between platforms (tested); what lies below it is rounding noise
-    (:func:`drop_unresolved`).
+    (:mod:`glasslib._lapack`; RuntimeError where the BLAS lacks it). ``"auto"`` (default):
+    the two-stage driver from :data:`glasslib._lapack.TWO_STAGE_MIN_N` sites on when it is
+    available, else the classic one. Both are backward stable: they agree to
+    ``N eps ||S||``, the bound the comparator allows between platforms (tested); what lies
+    below it is rounding noise (:func:`drop_unresolved`).
 
     **Threads, opt-in.** ``blas_threads=None`` (every core of the BLAS pool) or ``k > 1`` lets
     one large spectrum use the machine (the symmetric solver's tridiagonal reduction is blocked
@@ -332,22 +324,16 @@ def relaxation_spectrum(
     allows between two platforms (tested). Every cached ensemble uses one thread.
     """
     check_choice("method", method, ("symmetric", "general"))
-    check_choice("driver", driver, SYMMETRIC_DRIVERS)
+    check_choice("driver", driver, _lapack.SYMMETRIC_DRIVERS)
     if method == "general" and driver != "auto":
         raise ValueError(f"driver={driver!r} applies to method='symmetric' only")
     if method == "symmetric":
         matrix = check_symmetric("matrix", matrix)  # also checks that it is finite and square
     else:
         matrix = check_square("matrix", matrix)
-    if driver == "auto":
-        two_stage = matrix.shape[0] >= TWO_STAGE_MIN_N and _lapack.two_stage_available()
-    else:
-        two_stage = driver == "two_stage"
     with _blas_threads(blas_threads):
         if method == "symmetric":
-            if two_stage:
-                return _lapack.eigvalsh_2stage(matrix)
-            return scipy.linalg.eigvalsh(matrix, check_finite=False)
+            return _lapack.symmetric_eigenvalues(matrix, driver)
         return np.sort(-scipy.linalg.eigvals(matrix, check_finite=False).real)
 
 

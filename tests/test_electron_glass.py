@@ -238,7 +238,7 @@ def test_spectrum_driver_choice_and_fallback(monkeypatch):
     monkeypatch.setattr(eg._lapack, "eigvalsh_2stage",
                         lambda m: calls.append(m.shape[0]) or np.linalg.eigvalsh(m))
     monkeypatch.setattr(eg._lapack, "two_stage_available", lambda: True)
-    monkeypatch.setattr(eg, "TWO_STAGE_MIN_N", 10)
+    monkeypatch.setattr(eg._lapack, "TWO_STAGE_MIN_N", 10)
     S = np.diag(np.arange(12.0))
     gl.relaxation_spectrum(S[:9, :9])
     assert calls == []
