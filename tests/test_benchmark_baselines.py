@@ -39,3 +39,24 @@ def test_jacobi_and_asynchronous_solvers_find_the_same_unique_solution():
     sol = gl.solve_tls_mean_field(glass, T, rng=1)
     kappa = EB.solver_amplification(glass.couplings, sol.x, 0.25, T)
     assert np.max(np.abs(x_j - sol.x)) <= kappa * (r_j + sol.residual)
+
+
+def test_floor_and_target_cases_run_and_measure_what_they_say():
+    """The floors and targets benchmarks at small N, in process: every figure is a positive
+    time or count, the floors are real lower-level work (the spectrum's flop floor below both
+    drivers' times), and the softness-normalized updates are the updates times lambda_min of
+    stable solutions (0 < lambda_min <= 1: S has trace N, so its mean eigenvalue is 1)."""
+    import floors
+    import targets
+
+    tls = floors.case_tls(400)
+    assert all(tls[k] > 0 for k in ("sampling", "draws", "solve", "traffic", "updates"))
+    mat = floors.case_matrix(300)
+    assert all(mat[k] > 0 for k in ("build", "scalar", "simd"))
+    spec = floors.case_spectrum(300)
+    assert 0 < spec["flops"] < spec["classic"]
+    upd = targets.case_updates(150)
+    for model in ("eg", "tls"):
+        rows = np.array(upd["detail"][model])
+        assert np.all(rows[:, 0] > 0) and np.all((rows[:, 1] > 0) & (rows[:, 1] <= 1))
+    assert upd["ours_soft"] == np.mean(np.prod(np.array(upd["detail"]["eg"]), axis=1))
