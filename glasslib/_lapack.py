@@ -3,8 +3,8 @@
 For eigenvalues only, ``dsyevd_2stage`` reduces the matrix to a band by blocked (BLAS-3)
 updates and the band to tridiagonal form by bulge chasing, where the classic one-stage
 reduction behind ``scipy.linalg.eigvalsh`` spends half its flops in memory-bound matrix-vector
-products. Measured here on one thread: the same at N = 2000, 1.5x faster at N = 4000, 2.5x at
-N = 10^4 (``benchmarks/floors.py`` prints it next to the classic driver). scipy does not wrap
+products. Measured here on one thread: the same at N = 2000, 1.5x faster at N = 4000, 1.9x at
+N = 10^4 (``benchmarks/floors.py`` times both drivers at N = 4000). scipy does not wrap
 the two-stage drivers, but the OpenBLAS its wheels ship contains them (LAPACK >= 3.7): this
 module finds that library through threadpoolctl (the one scipy's own LAPACK calls go to, so
 the same thread limits apply) and calls ``LAPACKE_dsyevd_2stage`` through ctypes. Where there
@@ -28,7 +28,7 @@ __all__ = ["TWO_STAGE_MIN_N", "SYMMETRIC_DRIVERS", "two_stage_available", "eigva
 
 #: from this size on, ``driver="auto"`` takes the two-stage driver (where the BLAS has it):
 #: measured on one thread, the two are equal at N = 1000-2000, the two-stage one 1.5x faster at
-#: N = 4000 and 1.9x at N = 10^4, and 1.5x slower below N = 300 (``benchmarks/floors.py``)
+#: N = 4000 and 1.9x at N = 10^4, and 1.5x slower below N = 300
 TWO_STAGE_MIN_N = 3000
 
 SYMMETRIC_DRIVERS = ("auto", "classic", "two_stage")
