@@ -146,7 +146,8 @@ def solve_eg_mean_field(
     """Eq. (20) at exact half filling:
     ``E_i = eps_i - (J/2) sum_j (r_nn/r_ij) tanh((E_j - mu)/2T)``.
 
-    ``mu`` is re-solved after every sweep so that ``sum_i n_i = N/2`` exactly, with
+    ``mu`` is adjusted (secant steps, each followed by a relaxation at the new ``mu``; see
+    :mod:`glasslib.mean_field`) until ``sum_i n_i = N/2`` holds to ``1e-9 N``, with
     ``n_i = 1 / (exp((E_i - mu)/T) + 1)``; the field is ``sum_j (e^2/r_ij)(n_j - 1/2)``, i.e.
     Eq. (20) with energies measured from ``mu``. The result's ``x`` holds ``E_i`` and ``mu`` the
     chemical potential: use ``x - mu`` for the DOS and rates (:func:`occupations`).

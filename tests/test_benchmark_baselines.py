@@ -50,7 +50,7 @@ def test_floor_and_target_cases_run_and_measure_what_they_say():
     import targets
 
     tls = floors.case_tls(400)
-    assert all(tls[k] > 0 for k in ("sampling", "draws", "solve", "traffic", "updates"))
+    assert all(tls[k] > 0 for k in ("sampling", "draws", "touch", "solve", "traffic", "updates"))
     mat = floors.case_matrix(300)
     assert all(mat[k] > 0 for k in ("build", "scalar", "simd"))
     spec = floors.case_spectrum(300)
