@@ -125,37 +125,41 @@ def _row_2d(row, urow, start, xs, ys, i, L, U0, power):
 
 
 @nb.njit(cache=True)
+def _pair_r2(positions, L, i, j):
+    """Minimum-image r_ij^2 as the fill kernel computes it."""
+    r2 = 0.0
+    for k in range(positions.shape[1]):
+        delta = abs(positions[i, k] - positions[j, k])
+        delta = min(delta, L - delta)
+        r2 += delta * delta
+    return r2
+
+
+@nb.njit(cache=True)
 def _coincident_pairs(positions, L, r2_min):
     """Pairs (i < j) whose minimum-image r_ij^2, computed as the fill kernel does, is at most
     ``r2_min``; found from the sites sorted by their first coordinate (a coincident pair is
     within ``w = 2 sqrt(r2_min)`` there, directly or through the periodic wrap), so the cost is
-    O(N log N) plus the candidates, not O(N^2)."""
+    O(N log N) plus the candidates, not O(N^2); only the hits are stored."""
     n = positions.shape[0]
-    d = positions.shape[1]
     order = np.argsort(positions[:, 0], kind="mergesort")
     x = positions[order, 0]
     w = 2.0 * np.sqrt(r2_min)
-    found = []
+    out = []
     for a in range(n):
         # forward neighbours within w, then (near x = 0) the ones near x = L through the wrap
         b = a + 1
         while b < n and x[b] - x[a] <= w:
-            found.append((order[a], order[b]))
+            i, j = min(order[a], order[b]), max(order[a], order[b])
+            if _pair_r2(positions, L, i, j) <= r2_min:
+                out.append((i, j))
             b += 1
         b = n - 1
         while b > a + 1 and x[a] + L - x[b] <= w:
-            found.append((order[a], order[b]))
+            i, j = min(order[a], order[b]), max(order[a], order[b])
+            if _pair_r2(positions, L, i, j) <= r2_min:
+                out.append((i, j))
             b -= 1
-    out = []
-    for p in found:
-        i, j = min(p[0], p[1]), max(p[0], p[1])
-        r2 = 0.0
-        for k in range(d):
-            delta = abs(positions[i, k] - positions[j, k])
-            delta = min(delta, L - delta)
-            r2 += delta * delta
-        if r2 <= r2_min:
-            out.append((i, j))
     result = np.empty((len(out), 2), dtype=np.int64)
     for k in range(len(out)):
         result[k, 0] = out[k][0]
