@@ -15,9 +15,14 @@ from . import summaries
 from ._validation import check_int, check_real
 from .experiments import SCALES
 
-__all__ = ["COMMON", "check_parameters", "load", "overrides", "write_figure_data", "download_link",
-           "ensembles_markdown", "show_ensembles",
-           "publish_figure"]
+__all__ = ["COMMON", "GLUE_DIGITS", "check_parameters", "load", "overrides", "write_figure_data",
+           "download_link", "ensembles_markdown", "show_ensembles", "publish_figure", "glue"]
+
+#: significant digits a glued number keeps. The book prints at most a few, and the stored
+#: output (which nbval compares in CI) then does not depend on the last bits of floating point:
+#: another CPU's SIMD sums and transcendentals move a value by a few ulps (1e-16 relative), which
+#: changes its 10-digit rounding only within ~1e-16 of a rounding boundary (~1e-6 of values)
+GLUE_DIGITS = 10
 
 #: parameters every notebook has: (kind, allow None)
 COMMON = {
@@ -254,3 +259,15 @@ def show_ensembles(data: dict, extra: dict | None = None) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(ensembles_markdown(data, extra)))
+
+
+def glue(name: str, variable, display: bool = True) -> None:
+    """``myst_nb.glue``, with a real number rounded to :data:`GLUE_DIGITS` significant digits
+    first (see there why); anything else is glued as it is."""
+    import numbers
+
+    from myst_nb import glue as _glue
+
+    if isinstance(variable, numbers.Real) and not isinstance(variable, (bool, numbers.Integral)):
+        variable = float(f"{float(variable):.{GLUE_DIGITS}g}")
+    _glue(name, variable, display=display)

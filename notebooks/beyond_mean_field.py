@@ -380,7 +380,7 @@ display(Markdown("\n".join(rows)))
 V.show_claims([c for c in claims if c.target == V.TARGET_EG_KMC])
 
 # %% tags=["hide-input"]
-from myst_nb import glue
+from glasslib.notebook import glue
 
 
 def _pm(*args):

@@ -39,11 +39,11 @@
 
 # %% tags=["hide-input"]
 from IPython.display import Markdown, display
-from myst_nb import glue
 
 from glasslib import notebook as nbk
 from glasslib.experiments import EXPERIMENTS
 from glasslib.formatting import pm, to_myst
+from glasslib.notebook import glue
 from glasslib.verdicts import (
     appA,
     appB,

@@ -277,7 +277,7 @@ V.show_claims(claims, "Eqs. 15-17")
 # ensemble above. Does the dipole gap deepen, and does $\lambda_{min}$ move?
 
 # %% tags=["hide-input"]
-from myst_nb import glue
+from glasslib.notebook import glue
 
 (big,) = nbk.load("x10_tg_rates", {**P, "N": None, "realizations": None}).values()
 fig = plotting.size_step_figure(result, big, "$aJ^3$")

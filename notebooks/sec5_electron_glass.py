@@ -57,13 +57,13 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown, display
-from myst_nb import glue
 
 from glasslib import measures as M
 from glasslib import notebook as nbk
 from glasslib import plotting
 from glasslib import summaries as S
 from glasslib.formatting import pm, to_myst
+from glasslib.notebook import glue
 from glasslib.realizations import LOG_ABS_E_EDGES, RATE_EDGES
 from glasslib.verdicts import sec5 as V
 

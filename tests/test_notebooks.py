@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,3 +156,27 @@ def test_papermill_lists_every_parameter(source):
     assert out.returncode == 0, out.stderr
     listed = set(re.findall(r"^\s+(\w+): ", out.stdout, re.M))
     assert set(_parameter_names(source)) <= listed, out.stdout
+
+
+def test_glued_numbers_do_not_carry_the_last_bits(monkeypatch):
+    """A number glued for the book is rounded to GLUE_DIGITS significant digits, so a value
+    that another CPU computes a few ulps away (SIMD sums, transcendentals) is stored, and
+    compared by nbval, as the same text; other values pass through unchanged."""
+    import myst_nb
+
+    from glasslib import notebook as nbk
+
+    stored = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: stored.update(
+        {name: value}))
+    for k, value in enumerate((0.7606900939891766, 0.760690093989181, 4.6000000000000005,
+                               4.599999999999999)):
+        nbk.glue(f"x{k}", value, display=False)
+    assert repr(stored["x0"]) == repr(stored["x1"]) == "0.760690094"
+    assert repr(stored["x2"]) == repr(stored["x3"]) == "4.6"
+    nbk.glue("n", np.int64(12345678901234), display=False)
+    nbk.glue("s", "text", display=False)
+    nbk.glue("b", True, display=False)
+    assert stored["n"] == 12345678901234 and stored["s"] == "text" and stored["b"] is True
+    nbk.glue("f", np.float32(0.1), display=False)
+    assert repr(stored["f"]) == "0.1000000015"

@@ -98,6 +98,7 @@ BASE = {
         mean_field.solve_fixed_point, dict(K=K0, b=ASYM, c=0.25, T=0.5, g=TUNNELING)),
     "anneal_ladder": (mean_field.anneal_ladder, dict(T=0.1, anneal_from=1.0, factor=2.0)),
     "half_filling_mu": (mean_field.half_filling_mu, dict(x=ENERGIES, T=0.5)),
+    "stability_spectrum": (mean_field.stability_spectrum, dict(K=K0, c=0.25, x=ASYM, T=0.5)),
     "log_histogram": (analysis.log_histogram, dict(values=RATES, edges=EDGES)),
     "plateau_edges": (analysis.plateau_edges, dict(edges=EDGES, density=DENSITY, fraction=0.5)),
     "fit_inverse_lambda": (analysis.fit_inverse_lambda, dict(rates=RATES, lo=1e-3, hi=1.0)),
@@ -188,7 +189,7 @@ bad("solve_tls_mean_field tls_relaxation_rates tls_rate_matrix tls_symmetrized_r
     "solve_eg_mean_field occupations "
     "occupation_variance miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix "
     "eg_symmetrized_rate_matrix_from_sites "
-    "solve_fixed_point anneal_ladder half_filling_mu", "T", BAD_POSITIVE)
+    "solve_fixed_point anneal_ladder half_filling_mu stability_spectrum", "T", BAD_POSITIVE)
 # widths and length scales
 bad("miller_abrahams_rates eg_rate_matrix eg_symmetrized_rate_matrix distance_rate_matrix "
     "eg_symmetrized_rate_matrix_from_sites finite_size_log_rate_pdf", "xi", BAD_POSITIVE)
@@ -219,7 +220,11 @@ CASES.append(pytest.param("inverse_lambda_amplitude", dict(log10_lo=1.0, log10_h
 bad("fit_inverse_lambda", "lo", BAD_POSITIVE)
 bad("fit_inverse_lambda", "hi", BAD_POSITIVE)
 bad("log_relaxation", "c", BAD_REAL)
-bad("solve_fixed_point", "c", BAD_REAL)
+bad("solve_fixed_point stability_spectrum", "c", BAD_REAL)
+bad("stability_spectrum", "mu", BAD_REAL)
+bad("stability_spectrum", "K", [(with_nan(K0), VE), (np.zeros((N0, N0 + 1)), VE),
+                                (np.zeros(N0), VE)])
+bad("stability_spectrum", "x", [(np.zeros(N0 + 1), VE)])
 bad("plateau_edges", "fraction", BAD_POSITIVE + [(1.0, VE), (1.5, VE)])
 bad("drop_unresolved", "rtol", BAD_NONNEGATIVE)
 bad("drop_unresolved", "conservation_modes", [(-1, VE), (1.0, TE), (True, TE)])
@@ -289,7 +294,8 @@ ARRAY_ARGS = {
     "r": ("nearest_neighbour_pdf nearest_neighbour_cdf periodic_nearest_neighbour_cdf",
           [0.1, 0.5]),
     "log10_rate": ("distance_variable", [-1.0, -3.0]),
-    "x": ("finite_size_log_rate_pdf rescale_log_rates half_filling_mu", ENERGIES),
+    "x": ("finite_size_log_rate_pdf rescale_log_rates half_filling_mu stability_spectrum",
+          ENERGIES),
     "b": ("solve_fixed_point", ASYM),
     "g": ("solve_fixed_point", TUNNELING),
 }
