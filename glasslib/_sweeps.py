@@ -254,15 +254,11 @@ def coincidence_r2(L):
     return r_min * r_min
 
 
-def fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
-    """See :func:`_fill_upper_couplings`; threaded for N >= PARALLEL_MIN_N (same result).
-
-    Raises ValueError naming the first pair of coincident sites among rows ``start..stop-1``
-    (smallest i, then j; also through the periodic wrap) instead of dividing by a zero
-    distance; the check (:func:`coincident_pairs`) comes first, so nothing is filled then.
-    """
+def require_distinct_sites(positions, L, power):
+    """Raise ValueError naming the first pair of coincident sites (smallest i, then j; also
+    through the periodic wrap; :func:`coincident_pairs`), whose ``1/r^power`` coupling would be
+    infinite. O(N log N); called once per matrix, before anything is filled."""
     pairs = coincident_pairs(positions, L)
-    pairs = pairs[(pairs[:, 0] >= start) & (pairs[:, 0] < stop)]
     if pairs.shape[0]:
         i, j = int(pairs[0, 0]), int(pairs[0, 1])
         r = float(np.sqrt(np.sum(np.square(_min_image(positions[i] - positions[j], L)))))
@@ -271,6 +267,14 @@ def fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
             f"distance {r:.3g} in the periodic box of side {L:g}, zero up to the rounding of "
             f"the coordinates): the 1/r^{power:g} coupling is infinite"
         )
+
+
+def fill_upper_couplings(K, positions, L, start, stop, u, U0, power):
+    """See :func:`_fill_upper_couplings`; threaded for N >= PARALLEL_MIN_N (same result).
+
+    The sites must be distinct: call :func:`require_distinct_sites` once per matrix first (the
+    loop has no test, and would divide by a zero distance).
+    """
     big = positions.shape[0] >= PARALLEL_MIN_N
     (_fill_parallel if big else _fill_serial)(K, positions, L, start, stop, u, U0, power)
 
@@ -340,63 +344,113 @@ def fixed_point_map(K, b, c, m):
     return b + c * matvec64(K, m)
 
 
-def _eg_symmetrized_rows(positions, L, x, lc, xi, S):
-    """The symmetrized electron-glass rate matrix of Eq. (23), row by row, from the sites.
+#: side of the square tiles of :func:`_eg_symmetrized_tiles` (a tile and its mirror, 2 x 32 KiB,
+#: stay in cache while both are written)
+EG_TILE = 64
+#: the diagonal's terms use precomputed ``cosh`` factors while every exponent stays above
+#: ``-FAST_EXPONENT`` and every ``ln cosh`` below it (all factors normal doubles)
+FAST_EXPONENT = 700.0
+
+
+def _eg_symmetrized_tiles(positions, L, x, lc, p, q, xi, S, part):
+    """The symmetrized electron-glass rate matrix of Eq. (23), pair by pair, from the sites.
 
     ``S_ik = -e^{-r_ik/xi} / (2 sinh(|x_i - x_k|/2))`` (i != k), written as ``-exp(-r/xi - y) /
     (1 - e^{-2y})`` with ``y = |x_i - x_k|/2`` (``-expm1(-2y)`` below ``y = 1/4``, where the
     subtraction would lose bits; floored at ``2e-300`` as the numpy builder's ``sinh``), and
-    ``S_ii = sum_k exp(-r/xi - y + lc_i - lc_k) / (1 - e^{-2y})`` with ``lc = ln cosh(x/2)``
-    (three exponentials per entry; the diagonal's in one exponent, so it cannot overflow for
-    any ``|E|/T``); ``r_ik`` is the minimum-image distance (rounding half to even, as numpy). No
-    temporaries; each row is independent and summed sequentially, so the matrix is the same for
-    any thread count, and exactly symmetric (``|a - b| = |b - a|`` and a negated difference folds
-    to the negated image).
+    ``S_ii = sum_k t_ik`` with ``t_ik = exp(-r/xi - y + lc_i - lc_k) / (1 - e^{-2y})``,
+    ``lc = ln cosh(x/2)``; ``r_ik`` is the minimum-image distance (rounding half to even, as
+    numpy).
+
+    Each unordered pair is computed once (upper triangle, in tiles of ``EG_TILE``; the tile's
+    mirror is written at the same time), with two exponentials: ``e^{-y}`` (or ``expm1``) and
+    ``e^{-r/xi - y}``. The diagonal's two terms reuse the latter: ``t_ik = (-S_ik) (p_i q_k)``
+    with ``p = e^{lc}`` and ``q = e^{-lc}`` precomputed, exact in exponent form
+    ``e^{a + lc_i - lc_k} = e^a e^{lc_i} e^{-lc_k}`` and within a few more ulps (each factor's
+    rounding, ``eps (lc + 1)``, inside the comparator's ``16 eps (|lc_i| + |lc_k|)``). That is
+    used while ``a = -r/xi - y > -FAST_EXPONENT`` and both ``lc < FAST_EXPONENT``, so every
+    factor is a normal double; otherwise the terms are taken in one exponent each (then they
+    cannot overflow for any ``|E|/T``), as the numpy builder does.
+
+    Block-row ``bi`` adds the terms it computes for site ``k`` to ``part[bi, k]``; a site's
+    diagonal is then ``sum_b part[b, i]`` in the order of ``b``. Block-rows are independent
+    (``bi`` paired with ``nb - 1 - bi`` so that threads get equal work), so the matrix is the same
+    for any thread count, and exactly symmetric. The off-diagonal entries are the same bits as
+    the entry-by-entry form (same operations on the same operands).
     """
     N = x.shape[0]
     d = positions.shape[1]
+    nblocks = (N + EG_TILE - 1) // EG_TILE
+    for t in nb.prange((nblocks + 1) // 2):
+        for side in range(2):
+            bi = t if side == 0 else nblocks - 1 - t
+            if side == 1 and bi == t:
+                continue
+            i0 = bi * EG_TILE
+            i1 = min(i0 + EG_TILE, N)
+            for bj in range(bi, nblocks):
+                k0 = bj * EG_TILE
+                k1 = min(k0 + EG_TILE, N)
+                for i in range(i0, i1):
+                    xi_i = x[i]
+                    lc_i = lc[i]
+                    p_i = p[i]
+                    q_i = q[i]
+                    fast_i = lc_i < FAST_EXPONENT
+                    acc = 0.0
+                    for k in range(max(k0, i + 1), k1):
+                        r2 = 0.0
+                        for a in range(d):
+                            dx = positions[i, a] - positions[k, a]
+                            dx -= L * np.rint(dx / L)
+                            r2 += dx * dx
+                        y = 0.5 * abs(xi_i - x[k])
+                        a = -np.sqrt(r2) / xi - y
+                        if y < 0.25:
+                            den = -np.expm1(-2.0 * y)
+                        else:
+                            qy = np.exp(-y)
+                            den = 1.0 - qy * qy
+                        if den < 2e-300:  # the numpy builder's floor of sinh at 1e-300
+                            den = 2e-300
+                        off = np.exp(a) / den
+                        S[i, k] = -off
+                        S[k, i] = -off
+                        if fast_i and a > -FAST_EXPONENT and lc[k] < FAST_EXPONENT:
+                            acc += off * (p_i * q[k])
+                            part[bi, k] += off * (p[k] * q_i)
+                        else:
+                            acc += np.exp(a + lc_i - lc[k]) / den
+                            part[bi, k] += np.exp(a + lc[k] - lc_i) / den
+                    part[bi, i] += acc
     for i in nb.prange(N):
         diag = 0.0
-        xi_i = x[i]
-        lc_i = lc[i]
-        for k in range(N):
-            if k == i:
-                continue
-            r2 = 0.0
-            for a in range(d):
-                dx = positions[i, a] - positions[k, a]
-                dx -= L * np.rint(dx / L)
-                r2 += dx * dx
-            y = 0.5 * abs(xi_i - x[k])
-            a = -np.sqrt(r2) / xi - y
-            if y < 0.25:
-                den = -np.expm1(-2.0 * y)
-            else:
-                q = np.exp(-y)
-                den = 1.0 - q * q
-            if den < 2e-300:  # the numpy builder's floor of sinh at 1e-300
-                den = 2e-300
-            S[i, k] = -np.exp(a) / den
-            # in the exponent, as the numpy builder: exp(lc_i - lc_k) alone can overflow
-            diag += np.exp(a + lc_i - lc[k]) / den
+        for b in range(nblocks):
+            diag += part[b, i]
         S[i, i] = diag
 
 
-_eg_symmetrized_serial = nb.njit(cache=True, fastmath=False)(_eg_symmetrized_rows)
+_eg_symmetrized_serial = nb.njit(cache=True, fastmath=False)(_eg_symmetrized_tiles)
 _eg_symmetrized_parallel = nb.njit(cache=True, fastmath=False, parallel=True)(
-    _eg_symmetrized_rows)
+    _eg_symmetrized_tiles)
 
 
-def eg_symmetrized_rows(positions, L, x, lc, xi, S, *, threads: int | None = 1):
-    """Fill ``S`` (N x N float64) by :func:`_eg_symmetrized_rows`; ``threads`` > 1 (or None:
-    numba's current setting) runs the rows in parallel, with the same result."""
+def eg_symmetrized_matrix(positions, L, x, lc, xi, S, *, threads: int | None = 1):
+    """Fill ``S`` (N x N float64) by :func:`_eg_symmetrized_tiles`; ``threads`` > 1 (or None:
+    numba's current setting) runs the block-rows in parallel, with the same result. Needs
+    ``N^2 / EG_TILE`` doubles of scratch (1/64 of the matrix) for the diagonal's partial sums."""
+    N = x.shape[0]
+    small = lc < FAST_EXPONENT
+    p = np.where(small, np.exp(np.where(small, lc, 0.0)), 0.0)
+    q = np.where(small, np.exp(-np.where(small, lc, 0.0)), 0.0)
+    part = np.zeros(((N + EG_TILE - 1) // EG_TILE, N))
     if threads == 1:
-        _eg_symmetrized_serial(positions, L, x, lc, xi, S)
+        _eg_symmetrized_serial(positions, L, x, lc, p, q, xi, S, part)
         return
     saved = nb.get_num_threads()
     try:
         if threads is not None:
             nb.set_num_threads(min(int(threads), nb.config.NUMBA_NUM_THREADS))
-        _eg_symmetrized_parallel(positions, L, x, lc, xi, S)
+        _eg_symmetrized_parallel(positions, L, x, lc, p, q, xi, S, part)
     finally:
         nb.set_num_threads(saved)

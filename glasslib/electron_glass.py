@@ -94,6 +94,7 @@ def coulomb_matrix(positions, L: float, r_nn: float = 1.0, *, dtype=np.float64) 
     r_nn = check_real("r_nn", r_nn, positive=True)
     dtype = check_float_dtype("dtype", dtype)
     N = positions.shape[0]
+    _sweeps.require_distinct_sites(positions, L, 1.0)
     out = np.empty((N, N), dtype=dtype)
     ones = np.ones((min(BLOCK_ROWS, N), N), dtype=np.float32)
     for start in range(0, N, BLOCK_ROWS):
@@ -261,11 +262,12 @@ def eg_symmetrized_rate_matrix(energies, distances, T: float, xi: float) -> np.n
 def eg_symmetrized_rate_matrix_from_sites(positions, L: float, energies, T: float, xi: float,
                                           *, threads: int | None = 1) -> np.ndarray:
     """:func:`eg_symmetrized_rate_matrix` computed from the sites, without the distance matrix
-    or any N x N temporary: one compiled pass (:func:`glasslib._sweeps.eg_symmetrized_rows`)
-    with three exponentials per entry. ``threads`` (default 1) opts into parallel rows (the
-    result does not depend on it). Equal to the numpy version to rounding: the entries within
-    ``16 eps (r/xi + |ln sinh| + 1)`` relative (the rounding of the exponent's terms), the
-    diagonal within ``2 N eps`` (the order of its sum); tested.
+    or any N x N temporary: one compiled pass over the pairs
+    (:func:`glasslib._sweeps.eg_symmetrized_matrix`), two exponentials per pair. ``threads``
+    (default 1) opts into parallel block-rows (the result does not depend on it). Equal to the
+    numpy version to rounding: the entries within ``16 eps (r/xi + |ln sinh| + 1)`` relative
+    (the rounding of the exponent's terms), the diagonal's terms within ``16 eps (|lc_i| +
+    |lc_k|)`` more and its sum within ``2 N eps`` (the order of the sum); tested.
     """
     energies = check_array("energies", energies, ndim=1)
     N = energies.shape[0]
@@ -278,7 +280,7 @@ def eg_symmetrized_rate_matrix_from_sites(positions, L: float, energies, T: floa
     x = np.ascontiguousarray(energies / T, dtype=np.float64)
     lc = _log_cosh(0.5 * x)
     S = np.empty((N, N))
-    _sweeps.eg_symmetrized_rows(positions, float(L), x, lc, float(xi), S, threads=threads)
+    _sweeps.eg_symmetrized_matrix(positions, float(L), x, lc, float(xi), S, threads=threads)
     return S
 
 

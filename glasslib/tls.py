@@ -86,6 +86,7 @@ def sample_couplings(rng, positions, L: float, U0: float, *, dtype=np.float32) -
     U0 = check_real("U0", U0, nonnegative=True)
     dtype = check_float_dtype("dtype", dtype)
     N = positions.shape[0]
+    _sweeps.require_distinct_sites(positions, L, 3.0)
     K = np.empty((N, N), dtype=dtype)
     for start in range(0, N, BLOCK_ROWS):
         stop = min(start + BLOCK_ROWS, N)

@@ -192,6 +192,50 @@ def test_rate_matrix_from_the_sites_stays_finite_far_from_the_fermi_level():
     assert_allclose(S1, S0, rtol=1e-10, atol=0)
 
 
+@pytest.mark.parametrize("N", [2, 63, 64, 65, 130])
+def test_rate_matrix_from_the_sites_at_tile_edges_and_on_both_paths(N):
+    """Sizes around the tile side (64), and energies and distances that put some pairs on the
+    exponent-form path (``ln cosh > 700`` or ``-r/xi - y < -700``) and the others on the
+    product path: the compiled matrix is the numpy one within the comparator's bounds
+    (``16 eps (r/xi + |ln sinh| + 1)`` per entry, ``16 eps (|lc_i| + |lc_k|)`` more per diagonal
+    term, ``2 N eps`` for its sum; entries below the normal range to their rounding), on 1 and
+    2 threads alike."""
+    from glasslib import _sweeps
+    from glasslib.electron_glass import _log_cosh, _log_sinh_abs
+
+    rng = np.random.default_rng(N)
+    L = 40.0
+    pos = rng.uniform(0, L, (N, 2))
+    T, xi = 0.1, 0.02  # r/xi up to 1400: the far pairs are on the exponent path
+    E = rng.uniform(-1.0, 1.0, N)
+    E[: N // 4] *= 160.0  # |E|/T up to 1600: ln cosh above 700 for some sites
+    r = gl.minimum_image_distances(pos, L)
+    S0 = gl.eg_symmetrized_rate_matrix(E, r, T, xi)
+    S1 = gl.eg_symmetrized_rate_matrix_from_sites(pos, L, E, T, xi)
+    S2 = gl.eg_symmetrized_rate_matrix_from_sites(pos, L, E, T, xi, threads=2)
+    x = E / T
+    lc = _log_cosh(0.5 * x)
+    a = -r / xi - 0.5 * np.abs(x[:, None] - x[None, :])
+    off = ~np.eye(N, dtype=bool)
+    fast = (a > -_sweeps.FAST_EXPONENT) & (lc[:, None] < _sweeps.FAST_EXPONENT) & (
+        lc[None, :] < _sweeps.FAST_EXPONENT)
+    if N > 60:  # both paths are exercised
+        assert np.any(fast[off]) and np.any(~fast[off])
+    assert_array_equal(S1, S2)
+    assert_array_equal(S1, S1.T)
+    eps = np.finfo(float).eps
+    ls = np.abs(_log_sinh_abs(0.5 * (x[:, None] - x[None, :])))
+    tol = 16 * eps * (r / xi + ls + 1.0)
+    # an entry below the normal range is rounded to the subnormal spacing 2^-1074: half of it
+    # on each side, the compiled side's then divided by its 1 - e^{-2y} (<= 1)
+    den = np.maximum(-np.expm1(-np.abs(x[:, None] - x[None, :])), 2e-300)
+    sub = 2.0**-1074 / den
+    assert np.all(np.abs(S1 - S0)[off] <= (tol * np.abs(S0) + sub)[off])
+    diag_tol = np.max(tol + 16 * eps * (lc[:, None] + lc[None, :] + 2.0), axis=1)
+    d0, d1 = np.diag(S0), np.diag(S1)
+    assert np.all(np.abs(d1 - d0) <= (diag_tol + 2 * N * eps) * d0)
+
+
 needs_two_stage = pytest.mark.skipif(not gl.electron_glass._lapack.two_stage_available(),
                                      reason="this BLAS has no dsyevd_2stage")
 
