@@ -60,3 +60,27 @@ def test_floor_and_target_cases_run_and_measure_what_they_say():
         rows = np.array(upd["detail"][model])
         assert np.all(rows[:, 0] > 0) and np.all((rows[:, 1] > 0) & (rows[:, 1] <= 1))
     assert upd["ours_soft"] == np.mean(np.prod(np.array(upd["detail"]["eg"]), axis=1))
+
+
+def test_solver_paths_traces_the_solvers_own_sweeps():
+    """benchmarks/solver_paths.py follows the real solve (its count of site updates is the
+    solver's, or it raises), its lowest mode of S is the dense one, and its shares add up: the
+    updates on the way off a saddle and those after the first relaxation are parts of the whole
+    (the TLS glass has no half-filling loop, so nothing after its one relaxation)."""
+    import solver_paths
+
+    for model in ("eg", "tls"):
+        run = solver_paths.follow(model, 200, 0, 1)
+        assert 0 <= run["unstable"] <= run["updates"]
+        assert 0 <= run["after_first"] <= run["updates"]
+        for ratio, dist in run["modes"]:
+            assert 1.0 <= ratio <= 200 and dist >= 0
+    assert solver_paths.follow("tls", 200, 0, 1)["after_first"] == 0
+    glass = gl.sample_electron_glass(np.random.default_rng(5), 150, 1.0)
+    res = gl.solve_eg_mean_field(glass, 0.1, rng=1)
+    lam, v = solver_paths.lowest_mode(glass.inverse_distances, -0.5, res.x, 0.1, None, res.mu)
+    dense = gl.mean_field.stability_spectrum(glass.inverse_distances, -0.5, res.x, 0.1,
+                                             mu=res.mu)
+    # Lanczos at tol 1e-6 (relative to the eigenvalue's size, ~1): within 1e-5 of LAPACK's
+    assert abs(lam - dense[0]) < 1e-5
+    assert abs(np.linalg.norm(v) - 1.0) < 1e-8
