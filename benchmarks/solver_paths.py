@@ -16,7 +16,8 @@ W = 1, the first ``--seeds`` realizations of ``targets.py``'s ``updates`` case),
 and N:
 
 - the site updates per site of the whole solve;
-- how many of them were made while ``lambda_min(S) < 0`` (on the way off a saddle);
+- how many of them were made while ``lambda_min(S) < 0`` (on the way off a saddle), and the
+  longest unbroken stretch of such sweeps in any of the realizations;
 - for the electron glass, how many were made after its first relaxation, at the chemical
   potentials that the half-filling loop tries next (and the final tightening to ``tol``);
 - for those saddles, the median participation ratio ``1 / sum_i v_i^4`` of the unstable mode
@@ -73,7 +74,7 @@ def follow(model, N, k, every):
     inner = _sweeps.residual_driven_pass
     relax = mf._relax_at_fixed_mu
     log = {"sweep": 0, "unstable": 0, "updates": 0, "relaxations": 0, "after_first": 0,
-           "negative": False, "modes": []}
+           "negative": False, "modes": [], "stretch": 0, "longest": 0}
 
     def traced(K_, b, c_, g, mu, T, x, m, h, order, threshold, damping):
         made, biggest = inner(K_, b, c_, g, mu, T, x, m, h, order, threshold, damping)
@@ -89,6 +90,10 @@ def follow(model, N, k, every):
         # the sweeps between two samples count with the last sample's sign
         if log["negative"]:
             log["unstable"] += made
+            log["stretch"] += 1
+            log["longest"] = max(log["longest"], log["stretch"])
+        else:
+            log["stretch"] = 0
         if log["relaxations"] > 1:
             log["after_first"] += made
         return made, biggest
@@ -111,7 +116,8 @@ def follow(model, N, k, every):
         raise RuntimeError(f"the traced solve is not the solver's: {log['updates']} updates "
                            f"against {res.site_updates}, converged {res.converged}")
     return {"updates": res.site_updates / N, "unstable": log["unstable"] / N,
-            "after_first": log["after_first"] / N, "modes": log["modes"]}
+            "after_first": log["after_first"] / N, "modes": log["modes"],
+            "longest": log["longest"]}
 
 
 def rows(sizes, seeds, every):
@@ -127,6 +133,7 @@ def rows(sizes, seeds, every):
             out.append((
                 f"{name} N = {N}", f"{upd.mean():.0f} ({upd.min():.0f}-{upd.max():.0f})",
                 f"{uns.mean():.0f} ({uns.sum() / upd.sum():.0%})",
+                f"{max(r['longest'] for r in runs)}",
                 f"{later.mean():.0f} ({later.sum() / upd.sum():.0%})" if model == "eg" else "-",
                 f"{np.median(modes[:, 0]):.1f}" if modes.size else "-",
                 f"{np.median(modes[:, 1]):.1f}" if modes.size else "-",
@@ -156,10 +163,11 @@ def main(argv=None) -> int:
         table = rows(sizes, seeds, args.every)
     env = environment(1)
     lines = [f"| solve (T = 0.1, mean of {seeds} realizations) | site updates per site (range) "
-             "| of them on the way off a saddle (lambda_min(S) < 0) | of them re-relaxing after "
+             "| of them on the way off a saddle (lambda_min(S) < 0) | longest stretch of sweeps "
+             "with lambda_min(S) < 0 | of them re-relaxing after "
              "mu moved (half filling) | the saddles' unstable modes: sites moved (participation "
              "ratio, median) | abs(x - mu) / T of their two largest sites (median) |",
-             "|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|"]
     lines += ["| " + " | ".join(r) + " |" for r in table]
     lines += ["", f"Measured {env['date']} on {env['machine']}; {env['versions']}; S sampled "
               f"every {args.every} sweeps."]
