@@ -172,6 +172,7 @@ def write_figure_data(name: str, fig=None, directory: str = "figdata", curves: d
     exactly the plotted data.
     """
     import csv
+    import os
     from pathlib import Path
 
     import matplotlib.pyplot as plt
@@ -182,12 +183,19 @@ def write_figure_data(name: str, fig=None, directory: str = "figdata", curves: d
     header, rows = figure_data(fig, curves)
     path = Path(directory) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as fh:
-        fh.write(f"# figure data of {name}; columns: {', '.join(FIGDATA_COLUMNS)}\n")
-        fh.write("".join(f"# {line}\n" for line in header))
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(FIGDATA_COLUMNS)
-        writer.writerows(rows)
+    # written beside the target and renamed over it: a reader (another process rebuilding the
+    # book, a test hashing the tree) sees the old file or the new one, never a partial one
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", newline="") as fh:
+            fh.write(f"# figure data of {name}; columns: {', '.join(FIGDATA_COLUMNS)}\n")
+            fh.write("".join(f"# {line}\n" for line in header))
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(FIGDATA_COLUMNS)
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
