@@ -84,3 +84,25 @@ def test_solver_paths_traces_the_solvers_own_sweeps():
     # Lanczos at tol 1e-6 (relative to the eigenvalue's size, ~1): within 1e-5 of LAPACK's
     assert abs(lam - dense[0]) < 1e-5
     assert abs(np.linalg.norm(v) - 1.0) < 1e-8
+
+
+def test_solver_remedies_pair_minimum_is_the_global_minimum():
+    """The pair move of benchmarks/solver_remedies.py takes the global minimum of the two-site
+    free energy: no point of a fine grid over the square is lower (within the grid's resolution
+    of a smooth function), on bistable and on single-minimum pairs alike; and it is a stationary
+    point (m_i = tanh((f_i + cK m_j)/2T) and the same for j)."""
+    import solver_remedies as SR
+
+    T = 0.1
+    m = np.tanh(np.linspace(-6, 6, 801))
+    for fi, fj, cK in [(0.0, 0.0, -1.0), (0.05, -0.02, -1.5), (0.3, 0.1, -0.2), (0.01, 0.0, 0.8)]:
+        mi, mj = SR.pair_minimum(fi, fj, cK, T)
+        G = (-cK * m[:, None] * m[None, :] - fi * m[:, None] - fj * m[None, :]
+             + 2 * T * (SR.entropy(m)[:, None] + SR.entropy(m)[None, :]))
+        g = (-cK * mi * mj - fi * mi - fj * mj
+             + 2 * T * float(SR.entropy(np.array([mi, mj])).sum()))
+        # no grid point lies below the true minimum; 1e-12 covers the rounding of sums of O(1)
+        # terms (1e-15 each), while a wrong branch of a bistable pair is higher by O(|f|)
+        assert g <= G.min() + 1e-12
+        assert abs(mi - np.tanh((fi + cK * mj) / (2 * T))) < 1e-12
+        assert abs(mj - np.tanh((fj + cK * mi) / (2 * T))) < 1e-12
