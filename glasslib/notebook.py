@@ -67,8 +67,9 @@ def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> 
     ``"str"``, ``"int>=K"``, ``"positive"``, ``"nonnegative"``; :data:`COMMON` is always included.
     Returns ``{name: value}`` plus ``book`` (True for the book's own configuration: paper scale,
     nothing else set) and ``figdata`` (where the figure CSVs go: the committed ``figdata/`` for
-    the book, the user cache otherwise). ``cache=None`` means the committed cache for the book
-    (:func:`glasslib.runner.default_cache`) and the user cache for anything else
+    the book, or ``$GLASSLIB_FIGDATA`` when set; the user cache otherwise). ``cache=None``
+    means the committed cache for the book (:func:`glasslib.runner.default_cache`) and the
+    user cache for anything else
     (:func:`glasslib.runner.user_cache`). Unknown names raise ``ValueError`` listing them and
     the known ones.
     """
@@ -98,10 +99,16 @@ def check_parameters(namespace: dict, before: set, spec: dict | None = None) -> 
     # the committed figure data only from the repository's own notebooks/ (as the book build
     # and notebooks/execute.py run them); from anywhere else, even with the book's parameters,
     # the CSVs go to the user cache instead of a stray figdata/ beside the shell
+    import os
     from pathlib import Path
 
+    # ($GLASSLIB_FIGDATA moves the book's CSVs elsewhere: the test suite sets it, so that
+    # nbval's runs of the notebooks leave the committed files alone)
     in_repo = Path.cwd().resolve() == Path(__file__).resolve().parents[1] / "notebooks"
-    out["figdata"] = "figdata" if book and in_repo else str(user_cache() / "figdata")
+    if book and in_repo:
+        out["figdata"] = os.environ.get("GLASSLIB_FIGDATA") or "figdata"
+    else:
+        out["figdata"] = str(user_cache() / "figdata")
     if not book:
         _rerun_banner(out)
     elif not any(Path(out["cache"]).glob("*/*/meta.json")):

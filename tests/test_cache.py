@@ -12,8 +12,8 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import CACHE, cache_pick_seed
 
+from conftest import CACHE, cache_pick_seed
 from glasslib.experiments import EXPERIMENTS, ensembles
 from glasslib.provenance import platform_id
 from glasslib.runner import ensemble_dir, load_ensemble, verify_ensemble

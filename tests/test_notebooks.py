@@ -180,3 +180,32 @@ def test_glued_numbers_do_not_carry_the_last_bits(monkeypatch):
     assert stored["n"] == 12345678901234 and stored["s"] == "text" and stored["b"] is True
     nbk.glue("f", np.float32(0.1), display=False)
     assert repr(stored["f"]) == "0.1000000015"
+
+
+def _book_parameters(**overrides):
+    """The parameter cell of a notebook in the book's configuration, as a namespace."""
+    from glasslib import notebook as nbk
+
+    namespace = {name: None for name in nbk.COMMON}
+    namespace.update(scale="paper", max_minutes=5, **overrides)
+    return nbk.check_parameters(namespace, set())
+
+
+def test_the_book_writes_its_figure_data_where_glasslib_figdata_says(monkeypatch, tmp_path,
+                                                                    capsys):
+    """The book's configuration run in notebooks/ writes the committed figdata/, unless
+    $GLASSLIB_FIGDATA names another folder (the test suite does, so nbval leaves the committed
+    CSVs alone); a rerun with other parameters writes the user cache either way."""
+    monkeypatch.chdir(ROOT / "notebooks")
+    monkeypatch.setenv("GLASSLIB_CACHE", str(tmp_path / "user"))
+    monkeypatch.delenv("GLASSLIB_FIGDATA", raising=False)
+    assert _book_parameters()["figdata"] == "figdata"
+    monkeypatch.setenv("GLASSLIB_FIGDATA", str(tmp_path / "scratch"))
+    assert _book_parameters()["figdata"] == str(tmp_path / "scratch")
+    rerun = _book_parameters(N=100)
+    assert not rerun["book"] and rerun["figdata"] == str(tmp_path / "user" / "figdata")
+    monkeypatch.chdir(tmp_path)  # outside the repository: never the committed folder
+    monkeypatch.delenv("GLASSLIB_FIGDATA")
+    assert _book_parameters()["figdata"] == str(tmp_path / "user" / "figdata")
+    capsys.readouterr()
+
