@@ -127,6 +127,7 @@ def _chi2_against(counts, probs):
     return float(np.sum((counts - expected) ** 2 / expected)), probs.size - 1
 
 
+@pytest.mark.slow  # 8-20 s: kept out of the fast loop (CI runs it)
 def test_tls_detailed_balance_against_exact_enumeration():
     """4 strongly coupled TLSs on a 3-temperature ladder (exchanges included): the sampled state
     frequencies of the lowest temperature are the Boltzmann weights of H_c (chi-squared with 15
@@ -512,6 +513,7 @@ def test_one_electron_kmc_is_the_exact_master_equation():
     assert np.max(np.abs(p[-1] - p[0])) > 0.3  # the test sees real hopping
 
 
+@pytest.mark.slow  # 8-20 s: kept out of the fast loop (CI runs it)
 def test_eg_kmc_stationary_state_is_the_canonical_equilibrium():
     """6 strongly interacting sites at half filling (20 states): the states reached at t = 2e3
     (the slowest relaxation time is ~20) from one start, over independent trajectories, are the

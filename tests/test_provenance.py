@@ -32,6 +32,7 @@ def test_fingerprint_matches_the_installed_code(base):
         assert P.code_fingerprint(m) == fp[m]
 
 
+@pytest.mark.slow  # 8-20 s: kept out of the fast loop (CI runs it)
 def test_a_new_default_of_one_model_changes_only_that_model(base):
     """The defaults table is shared by every model but hashed row by row: a new parameter of
     the electron glass (with its default) must not invalidate the TLS caches."""
@@ -57,6 +58,7 @@ def test_comments_docstrings_and_formatting_do_not_change_it(base):
     assert fingerprints(changed) == fp
 
 
+@pytest.mark.slow  # 8-20 s: kept out of the fast loop (CI runs it)
 def test_a_change_of_physics_changes_only_the_models_that_use_it(base):
     src, fp = base
     tls_only = fingerprints(edit(src, "tls", "small = y < 1e-4", "small = y < 2e-4"))
