@@ -76,38 +76,60 @@ def plateau_edges(edges, density, *, fraction: float = 0.5) -> PlateauEdges:
        walking right.
 
     A 1/lambda law on [a, b] gives a flat log-density between log a and log b, so the rule returns
-    ``a`` and ``b`` up to a fraction of a bin (tested).
+    ``a`` and ``b`` up to a fraction of a bin (tested). :func:`plateau_edges_rows` applies the
+    same rule to many densities at once (bootstrap resamples), with the same arithmetic.
+    """
+    density = check_array("density", density, ndim=1)
+    low, high, level, threshold = plateau_edges_rows(edges, density[None, :], fraction=fraction)
+    return PlateauEdges(10.0**low[0], 10.0**high[0], float(level[0]), float(threshold[0]))
+
+
+def plateau_edges_rows(edges, densities, *, fraction: float = 0.5):
+    """:func:`plateau_edges` on every row of ``densities`` (shape ``(rows, bins)``), vectorized:
+    ``(log10 lambda_min, log10 lambda_max, level, threshold)``, one array each.
+
+    Every value is computed by the same IEEE operations as one row at a time would (the median
+    is the middle value, or the half-sum of the two middle values, as ``np.median``), so a row's
+    result is the one :func:`plateau_edges` gives for it, to the bit (tested).
     """
     edges = check_array("edges", edges, ndim=1)
-    density = check_array("density", density, ndim=1)
-    if edges.shape[0] != density.shape[0] + 1:
+    densities = check_array("densities", densities, ndim=2)
+    if edges.shape[0] != densities.shape[1] + 1:
         raise ValueError("edges must have one more entry than density")
     fraction = check_real("fraction", fraction, positive=True)
     if fraction >= 1:
         raise ValueError(f"fraction must be in (0, 1), got {fraction}")
-    if not np.any(density > 0):
+    if not np.all(np.any(densities > 0, axis=1)):
         raise ValueError("density is zero everywhere: no plateau")
+    rows, bins = densities.shape
+    r = np.arange(rows)
     centres = 0.5 * (edges[1:] + edges[:-1])
-    peak = float(np.max(density))
-    level = float(np.median(density[density >= 0.5 * peak]))
+    peak = np.max(densities, axis=1)
+    # the plateau level: the median of the bins at or above half the peak (the others sorted
+    # past them as +inf), i.e. the middle one or the half-sum of the middle two
+    high_bins = densities >= 0.5 * peak[:, None]
+    ordered = np.sort(np.where(high_bins, densities, np.inf), axis=1)
+    n = np.count_nonzero(high_bins, axis=1)
+    level = (ordered[r, (n - 1) // 2] + ordered[r, n // 2]) / 2.0
     threshold = fraction * level
-    top = int(np.argmax(density))
+    top = np.argmax(densities, axis=1)
+    # the walks from the peak stop at the nearest bin below the threshold on each side
+    below = densities < threshold[:, None]
+    index = np.arange(bins)
+    k_low = np.max(np.where(below & (index < top[:, None]), index, -1), axis=1) + 1
+    k_high = np.min(np.where(below & (index > top[:, None]), index, bins), axis=1) - 1
 
-    def crossing(inner: int, outer: int) -> float:
-        # density[inner] >= threshold > density[outer], neighbouring bins
-        d_in, d_out = density[inner], density[outer]
-        w = (threshold - d_out) / (d_in - d_out)
-        return centres[outer] + w * (centres[inner] - centres[outer])
+    def crossing(inner, outer):
+        # densities[inner] >= threshold > densities[outer], neighbouring bins (where used)
+        inner, outer = np.clip(inner, 0, bins - 1), np.clip(outer, 0, bins - 1)
+        d_in, d_out = densities[r, inner], densities[r, outer]
+        with np.errstate(divide="ignore", invalid="ignore"):  # in the rows not used
+            w = (threshold - d_out) / (d_in - d_out)
+            return centres[outer] + w * (centres[inner] - centres[outer])
 
-    k = top
-    while k > 0 and density[k - 1] >= threshold:
-        k -= 1
-    low = edges[0] if k == 0 else crossing(k, k - 1)
-    k = top
-    while k < density.size - 1 and density[k + 1] >= threshold:
-        k += 1
-    high = edges[-1] if k == density.size - 1 else crossing(k, k + 1)
-    return PlateauEdges(10.0**low, 10.0**high, level, threshold)
+    low = np.where(k_low == 0, edges[0], crossing(k_low, k_low - 1))
+    high = np.where(k_high == bins - 1, edges[-1], crossing(k_high, k_high + 1))
+    return low, high, level, threshold
 
 
 @dataclass(frozen=True)

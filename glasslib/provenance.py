@@ -98,6 +98,7 @@ class _Module:
     def __init__(self, name: str, source: str, known: set[str]):
         self.name = name
         tree = ast.parse(source)
+        self._dumps: dict[str, str] = {}
         self.defs: dict[str, ast.stmt] = {}
         self.aliases: dict[str, tuple[str, str]] = {}  # local name -> (module, name)
         self.modules: dict[str, str] = {}  # local name -> kernel module
@@ -132,6 +133,14 @@ class _Module:
             return "<external>"
         return module or None
 
+    def dump(self, name: str) -> str:
+        """The hashed form of definition ``name``: its AST without docstrings, positions or
+        formatting (computed once per module and name)."""
+        if name not in self._dumps:
+            node = _strip_docstrings(copy.deepcopy(self.defs[name]))
+            self._dumps[name] = ast.dump(node, annotate_fields=True, include_attributes=False)
+        return self._dumps[name]
+
     def references(self, node: ast.stmt):
         """(module, name) pairs of kernel definitions that ``node`` mentions."""
         for sub in ast.walk(node):
@@ -154,8 +163,8 @@ def fingerprint_sources(sources: dict[str, str], entries, extra: str = "",
     ``opaque`` definitions (``(module, name)``) are neither hashed nor followed (the caller
     hashes what of them matters in ``extra``).
     """
-    known = set(sources)
-    modules = {name: _Module(name, text, known) for name, text in sources.items()}
+    known = frozenset(sources)
+    modules = {name: _parsed_module(name, text, known) for name, text in sources.items()}
     seen: set[tuple[str, str]] = set()
     stack = list(entries)
     while stack:
@@ -171,10 +180,16 @@ def fingerprint_sources(sources: dict[str, str], entries, extra: str = "",
         stack.extend(modules[module].references(modules[module].defs[name]))
     digest = hashlib.sha256(extra.encode())
     for module, name in sorted(seen):
-        node = _strip_docstrings(copy.deepcopy(modules[module].defs[name]))
         digest.update(f"{module}.{name}\0".encode())
-        digest.update(ast.dump(node, annotate_fields=True, include_attributes=False).encode())
+        digest.update(modules[module].dump(name).encode())
     return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_module(name: str, source: str, known: frozenset) -> _Module:
+    """:class:`_Module` of one source text, parsed once per process: every model's fingerprint
+    reads the same kernel modules (keyed by the text itself, so edited sources parse anew)."""
+    return _Module(name, source, set(known))
 
 
 def kernel_sources() -> dict[str, str]:

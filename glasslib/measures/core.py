@@ -128,9 +128,13 @@ def plateau_cutoffs(result, *, prefix: str = "", fraction: float = 0.5, bootstra
     central = edges_of(counts.sum(axis=0))
     lo_err = hi_err = float("nan")
     if bootstrap and counts.shape[0] > 1:
-        logs = np.array([[np.log10(e.lambda_min), np.log10(e.lambda_max)]
-                         for e in map(edges_of, bootstrap_weights(counts.shape[0], bootstrap,
-                                                                  seed) @ counts)])
+        # every resample at once (analysis.plateau_edges_rows: the same numbers, row by row,
+        # as plateau_edges on each), then log10 of 10^x as for the central value
+        totals = bootstrap_weights(counts.shape[0], bootstrap, seed) @ counts
+        low, high, _, _ = analysis.plateau_edges_rows(edges, totals / np.diff(edges),
+                                                      fraction=fraction)
+        logs = np.array([[np.log10(10.0**lo), np.log10(10.0**hi)]
+                         for lo, hi in zip(low, high, strict=True)])
         lo_err, hi_err = (float(v) for v in np.std(logs, axis=0, ddof=1))
     return Cutoff(central.lambda_min, central.lambda_max, lo_err, hi_err, central.level)
 
