@@ -106,3 +106,25 @@ def test_solver_remedies_pair_minimum_is_the_global_minimum():
         assert g <= G.min() + 1e-12
         assert abs(mi - np.tanh((fi + cK * mj) / (2 * T))) < 1e-12
         assert abs(mj - np.tanh((fj + cK * mi) / (2 * T))) < 1e-12
+
+
+def test_half_filling_variants_start_from_an_exact_copy_of_the_solver():
+    """benchmarks/half_filling.py derives its variants from a copy of the solver's half-filling
+    loop: the copy must reproduce the solver to the bit (same energies, mu and update count),
+    every variant must still reach a half-filled fixed point, and the solver's own loop is put
+    back afterwards."""
+    import half_filling as HF
+
+    from glasslib import mean_field as mf
+
+    original = mf._solve_half_filled
+    rows = HF.run(150, 2)
+    assert mf._solve_half_filled is original
+    by = {(r["seed"], r["variant"]): r for r in rows}
+    for seed in (0, 1):
+        ref, copy = by[seed, "solver"], by[seed, "copy"]
+        assert copy["max_de"] == 0.0 and copy["dmu"] == 0.0
+        assert copy["updates"] == ref["updates"] > 0 and copy["rows"] == ref["rows"]
+        for name in ("loose-1e-3", "loose-1e-2", "running-mu"):
+            assert by[seed, name]["updates"] > 0 and by[seed, name]["rows"] >= 1.0
+    assert [line.count("|") for line in HF.table(rows, 150, 2)[2:]] == [6] * 4
