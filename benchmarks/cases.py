@@ -110,7 +110,9 @@ def eg_glasslib(N, seed):
     clock.lap("sampling")
     res = glasslib.solve_eg_mean_field(glass, EG_T, rng=solve_rng, tol=TOL)
     clock.lap("solve")
-    S = glasslib.eg_symmetrized_rate_matrix(res.x - res.mu, glass.distances(), EG_T, EG_XI)
+    # the builder the pipeline uses (glasslib.realizations): from the sites, no distance matrix
+    S = glasslib.eg_symmetrized_rate_matrix_from_sites(glass.positions, glass.L, res.x - res.mu,
+                                                       EG_T, EG_XI)
     clock.lap("rate matrix")
     glasslib.relaxation_spectrum(S)
     clock.lap("eigenvalues")
