@@ -53,7 +53,7 @@ LAYOUTS = {
         "stages": [("sampling", "sampling (not in total)"), ("solve", "solve Eq. 20"),
                    ("rate matrix", "rate matrix Eq. 23"), ("eigenvalues", "eigenvalues")],
         "total": ["solve", "rate matrix", "eigenvalues"],
-        "total_label": "**total** (solve + spectrum)",
+        "total_label": "**total** (solve + rate matrix + eigenvalues)",
     },
 }
 

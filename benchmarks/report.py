@@ -69,7 +69,7 @@ def _targets(results, scale):
          _seconds),
         (f"TLS glass N = {scale.tls_n} peak memory", tls, lambda r: r["peak_rss"], 2 * 2**30,
          _gib),
-        (f"electron glass N = {scale.eg_n} solve + spectrum", eg,
+        (f"electron glass N = {scale.eg_n} solve + rate matrix + eigenvalues", eg,
          lambda r: r["seconds"]["total"], 0.5, _seconds),
     ]
     for label, result, value, limit, fmt in checks:

@@ -9,7 +9,8 @@ What is measured (one realization each, the paper's parameters):
 2. **Electron glass**, N = 1000, T = 0.1 (e^2/(r_nn T) = 10), xi = 0.1, W = 1 (Fig. 9 scale):
    sampling, the solve of Eq. (20) at exact half filling, the symmetrized rate matrix of Eq. (23)
    (built from the sites, as the pipeline does)
-   and its spectrum by the symmetric eigensolver. Target: solve + spectrum <= 0.5 s.
+   and its spectrum by the symmetric eigensolver. Target: solve + rate matrix + eigenvalues
+   <= 0.5 s.
 
 Each is compared with "the straightforward way" a reader would first write with numpy/scipy, so
 the speed-ups say what glasslib's design buys:
