@@ -101,10 +101,16 @@ _SHARED_STATE = re.compile(
 
 
 def _keeps_together(config, path: str) -> bool:
-    if path.endswith(".ipynb"):
+    return _file_keeps_together(config.rootpath / path)
+
+
+@lru_cache(maxsize=None)
+def _file_keeps_together(path: Path) -> bool:
+    # once per file: the scheduler asks for every test of it
+    if path.suffix == ".ipynb":
         return True
     try:
-        return bool(_SHARED_STATE.search((config.rootpath / path).read_text()))
+        return bool(_SHARED_STATE.search(path.read_text()))
     except OSError:
         return True
 
