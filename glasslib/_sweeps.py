@@ -352,7 +352,7 @@ EG_TILE = 64
 FAST_EXPONENT = 700.0
 
 
-def _eg_symmetrized_tiles(positions, L, x, lc, p, q, xi, S, part):
+def _eg_symmetrized_tiles(coords, L, x, lc, p, q, xi, S, part):
     """The symmetrized electron-glass rate matrix of Eq. (23), pair by pair, from the sites.
 
     ``S_ik = -e^{-r_ik/xi} / (2 sinh(|x_i - x_k|/2))`` (i != k), written as ``-exp(-r/xi - y) /
@@ -360,7 +360,7 @@ def _eg_symmetrized_tiles(positions, L, x, lc, p, q, xi, S, part):
     subtraction would lose bits; floored at ``2e-300`` as the numpy builder's ``sinh``), and
     ``S_ii = sum_k t_ik`` with ``t_ik = exp(-r/xi - y + lc_i - lc_k) / (1 - e^{-2y})``,
     ``lc = ln cosh(x/2)``; ``r_ik`` is the minimum-image distance (rounding half to even, as
-    numpy).
+    numpy). ``coords`` holds the positions by coordinate (``d x N``, C-contiguous).
 
     Each unordered pair is computed once (upper triangle, in tiles of ``EG_TILE``; the tile's
     mirror is written at the same time), with two exponentials: ``e^{-y}`` (or ``expm1``) and
@@ -372,16 +372,29 @@ def _eg_symmetrized_tiles(positions, L, x, lc, p, q, xi, S, part):
     factor is a normal double; otherwise the terms are taken in one exponent each (then they
     cannot overflow for any ``|E|/T``), as the numpy builder does.
 
+    A tile row (site ``i`` against up to ``EG_TILE`` sites ``k``) is done in three passes over
+    small buffers: the exponents (distance and ``y``; branch-free, so the compiler vectorizes
+    it), the exponentials and denominators (``e^{-y}`` for every pair, then ``expm1`` for the
+    pairs with ``y < 1/4``, gathered without a branch), then the entries and the diagonal's
+    terms. The passes do the same operations on the same operands as one pass per pair would,
+    so the entries are the same bits (tested against that form); the split lets the first pass
+    run on SIMD lanes and removes the data-dependent branches from the loops over all pairs.
+
     Block-row ``bi`` adds the terms it computes for site ``k`` to ``part[bi, k]``; a site's
     diagonal is then ``sum_b part[b, i]`` in the order of ``b``. Block-rows are independent
     (``bi`` paired with ``nb - 1 - bi`` so that threads get equal work), so the matrix is the same
-    for any thread count, and exactly symmetric. The off-diagonal entries are the same bits as
-    the entry-by-entry form (same operations on the same operands).
+    for any thread count, and exactly symmetric.
     """
     N = x.shape[0]
-    d = positions.shape[1]
+    d = coords.shape[0]
     nblocks = (N + EG_TILE - 1) // EG_TILE
     for t in nb.prange((nblocks + 1) // 2):
+        r2 = np.empty(EG_TILE)
+        ybuf = np.empty(EG_TILE)
+        abuf = np.empty(EG_TILE)
+        ea = np.empty(EG_TILE)
+        den = np.empty(EG_TILE)
+        near = np.empty(EG_TILE, np.int64)
         for side in range(2):
             bi = t if side == 0 else nblocks - 1 - t
             if side == 1 and bi == t:
@@ -392,36 +405,58 @@ def _eg_symmetrized_tiles(positions, L, x, lc, p, q, xi, S, part):
                 k0 = bj * EG_TILE
                 k1 = min(k0 + EG_TILE, N)
                 for i in range(i0, i1):
+                    ks = max(k0, i + 1)
+                    n = k1 - ks
+                    if n <= 0:
+                        continue
+                    # pass 1: exponents (vectorized)
+                    for u in range(n):
+                        r2[u] = 0.0
+                    for a in range(d):
+                        c_i = coords[a, i]
+                        for u in range(n):
+                            dx = c_i - coords[a, ks + u]
+                            dx -= L * np.rint(dx / L)
+                            r2[u] += dx * dx
                     xi_i = x[i]
+                    for u in range(n):
+                        y = 0.5 * abs(xi_i - x[ks + u])
+                        ybuf[u] = y
+                        abuf[u] = -np.sqrt(r2[u]) / xi - y
+                    # pass 2: the exponentials; the few y < 1/4 (expm1) are gathered first,
+                    # so that no branch depends on the data in the loops over all pairs
+                    for u in range(n):
+                        ea[u] = np.exp(abuf[u])
+                    m = 0
+                    for u in range(n):
+                        qy = np.exp(-ybuf[u])
+                        den[u] = 1.0 - qy * qy
+                        near[m] = u
+                        m += ybuf[u] < 0.25
+                    for j in range(m):
+                        u = near[j]
+                        den[u] = -np.expm1(-2.0 * ybuf[u])
+                    # pass 3: entries, mirror and the diagonal's terms
                     lc_i = lc[i]
                     p_i = p[i]
                     q_i = q[i]
                     fast_i = lc_i < FAST_EXPONENT
                     acc = 0.0
-                    for k in range(max(k0, i + 1), k1):
-                        r2 = 0.0
-                        for a in range(d):
-                            dx = positions[i, a] - positions[k, a]
-                            dx -= L * np.rint(dx / L)
-                            r2 += dx * dx
-                        y = 0.5 * abs(xi_i - x[k])
-                        a = -np.sqrt(r2) / xi - y
-                        if y < 0.25:
-                            den = -np.expm1(-2.0 * y)
-                        else:
-                            qy = np.exp(-y)
-                            den = 1.0 - qy * qy
-                        if den < 2e-300:  # the numpy builder's floor of sinh at 1e-300
-                            den = 2e-300
-                        off = np.exp(a) / den
+                    for u in range(n):
+                        k = ks + u
+                        a = abuf[u]
+                        dn = den[u]
+                        if dn < 2e-300:  # the numpy builder's floor of sinh at 1e-300
+                            dn = 2e-300
+                        off = ea[u] / dn
                         S[i, k] = -off
                         S[k, i] = -off
                         if fast_i and a > -FAST_EXPONENT and lc[k] < FAST_EXPONENT:
                             acc += off * (p_i * q[k])
                             part[bi, k] += off * (p[k] * q_i)
                         else:
-                            acc += np.exp(a + lc_i - lc[k]) / den
-                            part[bi, k] += np.exp(a + lc[k] - lc_i) / den
+                            acc += np.exp(a + lc_i - lc[k]) / dn
+                            part[bi, k] += np.exp(a + lc[k] - lc_i) / dn
                     part[bi, i] += acc
     for i in nb.prange(N):
         diag = 0.0
@@ -444,13 +479,14 @@ def eg_symmetrized_matrix(positions, L, x, lc, xi, S, *, threads: int | None = 1
     p = np.where(small, np.exp(np.where(small, lc, 0.0)), 0.0)
     q = np.where(small, np.exp(-np.where(small, lc, 0.0)), 0.0)
     part = np.zeros(((N + EG_TILE - 1) // EG_TILE, N))
+    coords = np.ascontiguousarray(positions.T, dtype=np.float64)
     if threads == 1:
-        _eg_symmetrized_serial(positions, L, x, lc, p, q, xi, S, part)
+        _eg_symmetrized_serial(coords, L, x, lc, p, q, xi, S, part)
         return
     saved = nb.get_num_threads()
     try:
         if threads is not None:
             nb.set_num_threads(min(int(threads), nb.config.NUMBA_NUM_THREADS))
-        _eg_symmetrized_parallel(positions, L, x, lc, p, q, xi, S, part)
+        _eg_symmetrized_parallel(coords, L, x, lc, p, q, xi, S, part)
     finally:
         nb.set_num_threads(saved)

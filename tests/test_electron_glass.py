@@ -161,6 +161,42 @@ def test_rate_matrix_from_the_sites_is_the_numpy_one(T):
     assert abs(lam[0]) < 1e3 * glass.N * np.finfo(float).eps * lam[-1] and lam[1] > 0
 
 
+@pytest.mark.parametrize("d, spread", [(1, 3.0), (2, 0.05), (2, 1.0), (3, 0.3)])
+def test_rate_matrix_from_the_sites_is_the_pair_by_pair_formula_to_the_bit(d, spread):
+    """The compiled builder splits each tile row into passes (exponents, exponentials, entries)
+    for speed; its off-diagonal entries must still be the same bits as the formula written out
+    for one pair at a time with the same operations (Python's math: the same libm, correctly
+    rounded sqrt). N = 150 spans three tiles; the spreads put from none to most pairs on the
+    ``expm1`` branch (y < 1/4), and two sites of equal energy hit the floor of the sinh."""
+    import math
+
+    from glasslib import _sweeps
+
+    rng = np.random.default_rng(11)
+    N, T, xi = 150, 0.1, 0.1
+    L = N ** (1 / d)
+    pos = rng.uniform(0, L, (N, d))
+    E = rng.normal(0, spread, N)
+    E[7] = E[100]  # y = 0: the denominator's floor
+    S = gl.eg_symmetrized_rate_matrix_from_sites(pos, L, E, T, xi)
+    x = E / T
+    for i in range(N):
+        for k in range(i + 1, N):
+            r2 = 0.0
+            for a in range(d):
+                dx = pos[i, a] - pos[k, a]
+                dx -= L * round(dx / L)
+                r2 += dx * dx
+            y = 0.5 * abs(x[i] - x[k])
+            q = math.exp(-y)
+            den = -math.expm1(-2.0 * y) if y < 0.25 else 1.0 - q * q
+            den = max(den, 2e-300)
+            off = math.exp(-math.sqrt(r2) / xi - y) / den
+            assert S[i, k] == -off and S[k, i] == -off, (i, k)
+    assert (np.abs(x[:, None] - x[None, :]) < 0.5).sum() > N  # the expm1 branch was taken
+    assert _sweeps.EG_TILE < N
+
+
 def test_rate_matrix_from_the_sites_refuses_bad_input():
     glass, res = solved(N=20)
     with pytest.raises(ValueError, match="one row per energy"):
