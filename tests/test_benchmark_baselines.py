@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import glasslib as gl
 from glasslib import error_bounds as EB
@@ -128,3 +129,30 @@ def test_half_filling_variants_start_from_an_exact_copy_of_the_solver():
         for name in ("loose-1e-3", "loose-1e-2", "running-mu"):
             assert by[seed, name]["updates"] > 0 and by[seed, name]["rows"] >= 1.0
     assert [line.count("|") for line in HF.table(rows, 150, 2)[2:]] == [6] * 4
+
+
+@pytest.mark.slow  # a CLI run in a subprocess: about 13 s
+def test_regeneration_times_a_run_and_compares_it_with_the_committed_cache(tmp_path, monkeypatch):
+    """benchmarks/regeneration.py on one small quick-scale experiment: it runs the CLI into the
+    scratch cache, reads the CPU seconds the ensembles recorded, and its bit-for-bit check says
+    equal for identical arrays and not for a changed one."""
+    import regeneration as R
+
+    monkeypatch.setattr(R, "PAPER", ("fig16_eg_distance",))
+    rows = R.measure("quick", 1, tmp_path)
+    (row,) = rows
+    assert row["experiment"] == "fig16_eg_distance" and row["wall"] > 0 and row["cpu"] > 0
+    paths = list(R._ensembles(tmp_path, "fig16_eg_distance", "quick").values())
+    assert row["ensembles"] == len(paths) >= 1
+    a = paths[0]
+    assert R._same_arrays(a, a) is True and R._same_arrays(a, tmp_path / "absent") is None
+    b = tmp_path / "copy"
+    b.mkdir()
+    with np.load(a / "ensemble.npz") as z:
+        arrays = {k: z[k] for k in z.files}
+    key = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size)
+    arrays[key] = np.nextafter(arrays[key], np.inf)
+    np.savez(b / "ensemble.npz", **arrays)
+    assert R._same_arrays(a, b) is False
+    text = R.table(rows, 1, "quick")
+    assert "fig16_eg_distance" in text and "**all 1 experiments**" in text
