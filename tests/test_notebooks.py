@@ -59,12 +59,14 @@ def _papermill(notebook, tmp_path, cwd=None, **params):
 
 
 def _tree_state():
-    """Names and contents of every file under results/ and notebooks/figdata/."""
+    """Names and contents of every file under results/ and notebooks/figdata/, but the lock
+    files under results/.locks (not tracked: any run that takes a cache lock creates one, and a
+    test on another xdist worker may do so while this one runs)."""
     import hashlib
 
     files = [*(ROOT / "results").rglob("*"), *(ROOT / "notebooks" / "figdata").rglob("*")]
     return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in files if p.is_file()}
+            for p in files if p.is_file() and ".locks" not in p.relative_to(ROOT).parts}
 
 
 @pytest.mark.slow
