@@ -134,25 +134,33 @@ def test_half_filling_variants_start_from_an_exact_copy_of_the_solver():
 @pytest.mark.slow  # a CLI run in a subprocess: about 13 s
 def test_regeneration_times_a_run_and_compares_it_with_the_committed_cache(tmp_path, monkeypatch):
     """benchmarks/regeneration.py on one small quick-scale experiment: it runs the CLI into the
-    scratch cache, reads the CPU seconds the ensembles recorded, and its bit-for-bit check says
-    equal for identical arrays and not for a changed one."""
+    scratch cache and records the wall time, reads the CPU seconds the ensembles recorded, and
+    its comparison finds an ensemble equal to itself field by field, and a field moved by one
+    ulp in a copy as differing by about eps relative to the field's largest value."""
+    import json
+
     import regeneration as R
 
     monkeypatch.setattr(R, "PAPER", ("fig16_eg_distance",))
-    rows = R.measure("quick", 1, tmp_path)
-    (row,) = rows
+    (row,) = R.measure("quick", 1, tmp_path)
     assert row["experiment"] == "fig16_eg_distance" and row["wall"] > 0 and row["cpu"] > 0
-    paths = list(R._ensembles(tmp_path, "fig16_eg_distance", "quick").values())
-    assert row["ensembles"] == len(paths) >= 1
-    a = paths[0]
-    assert R._same_arrays(a, a) is True and R._same_arrays(a, tmp_path / "absent") is None
+    record = json.loads((tmp_path / "regeneration.json").read_text())
+    assert record["wall"] == {"fig16_eg_distance": row["wall"]} and record["scale"] == "quick"
+    a = next(iter(R._ensembles(tmp_path, "fig16_eg_distance", "quick").values()))
+    same = R.compare(a, a)
+    assert same["differ"] == {} and len(same["equal"]) == same["fields"] > 0
+    assert not any(k.startswith(R.NOT_RESULTS) for k in same["equal"])
+    assert R.compare(a, tmp_path / "absent") is None
     b = tmp_path / "copy"
     b.mkdir()
     with np.load(a / "ensemble.npz") as z:
         arrays = {k: z[k] for k in z.files}
-    key = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size)
-    arrays[key] = np.nextafter(arrays[key], np.inf)
+    key = next(k for k, v in arrays.items()
+               if v.dtype.kind == "f" and v.size and not k.startswith(R.NOT_RESULTS))
+    i = np.argmax(np.abs(arrays[key]))
+    arrays[key].flat[i] = np.nextafter(arrays[key].flat[i], np.inf)
     np.savez(b / "ensemble.npz", **arrays)
-    assert R._same_arrays(a, b) is False
-    text = R.table(rows, 1, "quick")
+    moved = R.compare(a, b)
+    assert set(moved["differ"]) == {key} and 0 < moved["differ"][key] <= np.finfo(float).eps
+    text = R.table([row], 1, "quick")
     assert "fig16_eg_distance" in text and "**all 1 experiments**" in text
