@@ -6,11 +6,12 @@ Each experiment runs as its own command (``python -m glasslib run NAME --scale p
 glasslib and loading the compiled kernels, as a user's run does. The table lists, per
 experiment, the wall time, the CPU seconds the realizations took (from the ensembles' own
 records) and how many of the regenerated ensembles' result fields equal the committed cache's,
-bit for bit, with the largest difference of the others relative to their largest value (timings and provenance left
-out). The committed cache was made on another CPU: a field computed with numpy's or LAPACK's
-SIMD kernels (the relaxation curves, the logspace of their times) may differ there in its last
-bits; ``python -m glasslib verify`` compares such fields within the derived tolerances. The extra ensembles of the book (conventions, annealed, robustness, Monte
-Carlo, x10) are not in it; their recorded costs are in the ensemble table.
+bit for bit, with the largest difference of the others relative to their largest value
+(timings and provenance left out). The committed cache was made on another CPU: a field
+computed with numpy's or LAPACK's SIMD kernels (the relaxation curves, the logspace of their
+times) may differ there in its last bits; ``python -m glasslib verify`` compares such fields
+within the derived tolerances. The extra ensembles of the book (conventions, annealed,
+robustness, Monte Carlo, x10) are not in it; their recorded costs are in the ensemble table.
 
 Usage::
 
@@ -69,8 +70,8 @@ NOT_RESULTS = ("seconds_", "row_platform", "__meta__")
 def compare(a: Path, b: Path) -> dict | None:
     """The result fields of two ensembles, array by array: ``{"fields": n, "equal": names equal
     bit for bit, "differ": {name: largest difference / largest value of the field}}`` (a field
-    of another shape or kind counts as ``inf``); None if one of them is missing. Timings and provenance are left
-    out (:data:`NOT_RESULTS`)."""
+    of another shape or kind counts as ``inf``); None if one of them is missing. Timings and
+    provenance are left out (:data:`NOT_RESULTS`)."""
     fa, fb = a / "ensemble.npz", b / "ensemble.npz"
     if not (fa.exists() and fb.exists()):
         return None
