@@ -64,8 +64,8 @@ def test_a_change_of_physics_changes_only_the_models_that_use_it(base):
     tls_only = fingerprints(edit(src, "tls", "small = y < 1e-4", "small = y < 2e-4"))
     assert tls_only["tls"] != fp["tls"] and tls_only["tls_b1"] != fp["tls_b1"]
     assert tls_only["eg"] == fp["eg"] and tls_only["eg_distance"] == fp["eg_distance"]
-    eg_only = fingerprints(edit(src, "_sweeps", "a = -np.sqrt(r2) / xi - y",
-                                "a = -np.sqrt(r2) / xi - 1.0 * y"))
+    eg_only = fingerprints(edit(src, "_sweeps", "abuf[u] = -np.sqrt(r2[u]) / xi - y",
+                                "abuf[u] = -np.sqrt(r2[u]) / xi - 1.0 * y"))
     assert eg_only["eg"] != fp["eg"] and eg_only["tls"] == fp["tls"]
     # the numpy builder is the electron glass's kinetic Monte Carlo's (its MF prediction)
     kmc_only = fingerprints(edit(src, "electron_glass", "return x, -distances / xi - gap",
