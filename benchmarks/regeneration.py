@@ -174,15 +174,6 @@ def table(rows: list[dict], workers: int, scale: str, env: dict | None = None) -
     return "\n".join(lines)
 
 
-def _write(page: Path, text: str) -> None:
-    content = page.read_text()
-    if START not in content or END not in content.split(START, 1)[1]:
-        raise SystemExit(f"{page} must contain the markers {START} and {END}")
-    head, rest = content.split(START, 1)
-    page.write_text(f"{head}{START}\n\n{text}\n\n{END}{rest.split(END, 1)[1]}")
-    print(f"wrote {page}", file=sys.stderr)
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
@@ -216,7 +207,10 @@ def main(argv=None) -> int:
     if args.write:
         if scale != "paper":
             raise SystemExit("--write takes a paper-scale run (drop --quick)")
-        _write(args.write, text)
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from report import fill_page
+
+        fill_page(args.write, START, END, text.splitlines())
     return 0
 
 
